@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Margin",
+    platforms: [.macOS(.v14), .iOS(.v17)],
+    products: [
+        .library(name: "MarginShared", targets: ["MarginShared"]),
+        .library(name: "MarginClient", targets: ["MarginClient"]),
+        .library(name: "MarginServer", targets: ["MarginServer"]),
+        .executable(name: "margin", targets: ["margin"]),
+        .executable(name: "margin-server", targets: ["margin-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(name: "MarginShared", path: "Shared", swiftSettings: strict),
+        .target(
+            name: "MarginClient",
+            dependencies: ["MarginShared", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Client",
+            swiftSettings: strict
+        ),
+        .target(name: "MarginServer", dependencies: ["MarginShared"], path: "Server", swiftSettings: strict),
+        .executableTarget(
+            name: "margin",
+            dependencies: ["MarginClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/margin",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "margin-server",
+            dependencies: ["MarginServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/margin-server",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarginSharedTests",
+            dependencies: ["MarginShared"],
+            path: "Tests/MarginSharedTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarginClientTests",
+            dependencies: ["MarginClient"],
+            path: "Tests/MarginClientTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarginServerTests",
+            dependencies: ["MarginServer"],
+            path: "Tests/MarginServerTests",
+            swiftSettings: strict
+        ),
+    ]
+)

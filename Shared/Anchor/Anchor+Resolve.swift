@@ -1,0 +1,170 @@
+/// Where an anchor landed in a (possibly changed) text.
+public enum AnchorResolution: Hashable, Sendable {
+    /// The quote still sits at its offsets.
+    case unchanged(Anchor)
+    /// The exact quote was found elsewhere; context picked among several occurrences.
+    case moved(Anchor)
+    /// Only an approximate match was found; `similarity` is in 0...1.
+    case fuzzy(Anchor, similarity: Double)
+    /// Nothing close enough: the note is kept, marked orphaned.
+    case orphaned
+
+    /// The anchor to store, or nil when orphaned.
+    public var anchor: Anchor? {
+        switch self {
+        case .unchanged(let anchor), .moved(let anchor), .fuzzy(let anchor, _): anchor
+        case .orphaned: nil
+        }
+    }
+}
+
+extension Anchor {
+    /// The least similarity (1 - edits / quote length) a fuzzy match needs.
+    public static let fuzzyThreshold = 0.75
+
+    /// Anchors the `occurrence`-th (0-based) appearance of `quote` in `text`, or nil when absent.
+    public static func create(quote: String, in text: String, occurrence: Int = 0) -> Anchor? {
+        let haystack = Array(text.unicodeScalars)
+        let needle = Array(quote.unicodeScalars)
+        let found = occurrences(of: needle, in: haystack)
+        guard !needle.isEmpty, occurrence >= 0, occurrence < found.count else { return nil }
+        return make(start: found[occurrence], end: found[occurrence] + needle.count, in: haystack)
+    }
+
+    /// Anchors the scalars `start..<end` of `text`, or nil when out of range.
+    public static func create(start: Int, end: Int, in text: String) -> Anchor? {
+        let haystack = Array(text.unicodeScalars)
+        guard start >= 0, start <= end, end <= haystack.count else { return nil }
+        return make(start: start, end: end, in: haystack)
+    }
+
+    /// How many times `quote` appears in `text`.
+    public static func occurrenceCount(of quote: String, in text: String) -> Int {
+        occurrences(of: Array(quote.unicodeScalars), in: Array(text.unicodeScalars)).count
+    }
+
+    /// Finds this anchor again in `text`: offsets, else the exact quote with the best context,
+    /// else the closest approximate match above `fuzzyThreshold`, else orphaned.
+    public func resolve(in text: String) -> AnchorResolution {
+        let haystack = Array(text.unicodeScalars)
+        let needle = Array(exact.unicodeScalars)
+        guard !needle.isEmpty else { return .orphaned }
+        if end <= haystack.count, start >= 0, end - start == needle.count,
+            Array(haystack[start..<end]) == needle
+        {
+            return .unchanged(Self.make(start: start, end: end, in: haystack))
+        }
+        let found = Self.occurrences(of: needle, in: haystack)
+        if let best = found.max(by: { contextScore(at: $0, length: needle.count, in: haystack) < contextScore(at: $1, length: needle.count, in: haystack) }) {
+            return .moved(Self.make(start: best, end: best + needle.count, in: haystack))
+        }
+        if let match = fuzzyMatch(needle, in: haystack) {
+            return .fuzzy(Self.make(start: match.start, end: match.end, in: haystack), similarity: match.similarity)
+        }
+        return .orphaned
+    }
+
+    private static func make(start: Int, end: Int, in text: [Unicode.Scalar]) -> Anchor {
+        let prefixStart = max(0, start - contextLength)
+        let suffixEnd = min(text.count, end + contextLength)
+        return Anchor(
+            exact: string(text[start..<end]), prefix: string(text[prefixStart..<start]),
+            suffix: string(text[end..<suffixEnd]), start: start, end: end)
+    }
+
+    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        String(String.UnicodeScalarView(scalars))
+    }
+
+    static func occurrences(of needle: [Unicode.Scalar], in haystack: [Unicode.Scalar]) -> [Int] {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return [] }
+        var result: [Int] = []
+        let first = needle[0]
+        var index = 0
+        while index <= haystack.count - needle.count {
+            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) {
+                result.append(index)
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// How well the text around `position` matches this anchor's prefix and suffix, with nearness
+    /// to the old offset breaking ties.
+    private func contextScore(at position: Int, length: Int, in text: [Unicode.Scalar]) -> Double {
+        let prefixScalars = Array(prefix.unicodeScalars)
+        let suffixScalars = Array(suffix.unicodeScalars)
+        var matchedPrefix = 0
+        while matchedPrefix < prefixScalars.count, position - matchedPrefix - 1 >= 0,
+            text[position - matchedPrefix - 1] == prefixScalars[prefixScalars.count - matchedPrefix - 1]
+        {
+            matchedPrefix += 1
+        }
+        var matchedSuffix = 0
+        let after = position + length
+        while matchedSuffix < suffixScalars.count, after + matchedSuffix < text.count,
+            text[after + matchedSuffix] == suffixScalars[matchedSuffix]
+        {
+            matchedSuffix += 1
+        }
+        let distance = Double(abs(position - start))
+        return Double(matchedPrefix + matchedSuffix) + 1 / (2 + distance)
+    }
+
+    /// The approximate occurrence with the fewest edits (Sellers' algorithm), nearest the old offset
+    /// on ties, when its similarity reaches the threshold.
+    private func fuzzyMatch(_ needle: [Unicode.Scalar], in text: [Unicode.Scalar]) -> (start: Int, end: Int, similarity: Double)? {
+        let m = needle.count
+        let maxEdits = Int(Double(m) * (1 - Self.fuzzyThreshold))
+        // Bound the work on long texts: search a window around the old offset when the full table is too big.
+        var lower = 0
+        var upper = text.count
+        let budget = 40_000_000
+        if m * text.count > budget {
+            let radius = max(budget / max(m, 1) / 2, m * 2)
+            lower = max(0, start - radius)
+            upper = min(text.count, start + radius)
+        }
+        guard upper > lower else { return nil }
+        var cost = Array(0...m)
+        var origin = [Int](repeating: lower, count: m + 1)
+        var best: (start: Int, end: Int, edits: Int)?
+        for position in lower..<upper {
+            var previousCost = cost[0]
+            var previousOrigin = origin[0]
+            cost[0] = 0
+            origin[0] = position + 1
+            for row in 1...m {
+                let substitution = previousCost + (needle[row - 1] == text[position] ? 0 : 1)
+                let deletion = cost[row] + 1
+                let insertion = cost[row - 1] + 1
+                let savedCost = cost[row]
+                let savedOrigin = origin[row]
+                if substitution <= deletion && substitution <= insertion {
+                    cost[row] = substitution
+                    origin[row] = previousOrigin
+                } else if insertion <= deletion {
+                    cost[row] = insertion
+                    origin[row] = origin[row - 1]
+                } else {
+                    cost[row] = deletion
+                    origin[row] = savedOrigin
+                }
+                previousCost = savedCost
+                previousOrigin = savedOrigin
+            }
+            let edits = cost[m]
+            guard edits <= maxEdits else { continue }
+            let candidate = (start: origin[m], end: position + 1, edits: edits)
+            if let current = best {
+                let nearer = abs(candidate.start - start) < abs(current.start - start)
+                if edits < current.edits || (edits == current.edits && nearer) { best = candidate }
+            } else {
+                best = candidate
+            }
+        }
+        guard let best else { return nil }
+        return (best.start, best.end, 1 - Double(best.edits) / Double(m))
+    }
+}

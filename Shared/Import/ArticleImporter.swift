@@ -1,0 +1,219 @@
+import Foundation
+
+/// Reads articles out of plain text or HTML pages, leaving page furniture behind.
+public enum ArticleImporter {
+    /// Imports a file's bytes: HTML when it looks like HTML, else plain text.
+    ///
+    /// A page can hold more than one piece (a scrape that runs on past "Share the Post:" into an
+    /// unrelated item); each piece becomes its own article, the main one first.
+    public static func importDocument(_ data: Data, url: String? = nil) throws(ImportError) -> [ImportedArticle] {
+        if data.prefix(8192).contains(0) { throw .notText }
+        guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8 }
+        let articles = looksLikeHTML(text) ? importHTML(text, url: url) : importText(text, url: url)
+        guard !articles.isEmpty else { throw .noReadableText }
+        return articles
+    }
+
+    /// Imports plain text: paragraphs separated by blank lines, metadata read from the first lines.
+    public static func importText(_ text: String, url: String? = nil) -> [ImportedArticle] {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let paragraphs = normalized.components(separatedBy: "\n\n").compactMap { block -> String? in
+            // A single line break inside a paragraph is a soft wrap.
+            let joined = block.split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .joined(separator: " ")
+                .trimmingCharacters(in: .whitespaces)
+            return joined.isEmpty ? nil : joined
+        }
+        return articles(from: paragraphs, url: url, meta: [:])
+    }
+
+    /// Imports an HTML page: the `<article>` (or `<body>`) text, with title, author, site and date
+    /// taken from the page's metadata when it declares them.
+    public static func importHTML(_ html: String, url: String? = nil) -> [ImportedArticle] {
+        let page = HTMLText(html)
+        let pageURL = url ?? page.meta["canonical"] ?? page.meta["og:url"]
+        return articles(from: page.paragraphs, url: pageURL, meta: page.meta)
+    }
+
+    static func looksLikeHTML(_ text: String) -> Bool {
+        let head = text.prefix(2048).lowercased()
+        return head.contains("<html") || head.contains("<!doctype html") || head.contains("<body")
+            || head.contains("<p>") || head.contains("<article")
+    }
+
+    /// Splits the page into pieces at share widgets and reads each piece.
+    private static func articles(from paragraphs: [String], url: String?, meta: [String: String]) -> [ImportedArticle] {
+        var pieces: [[String]] = [[]]
+        for paragraph in paragraphs {
+            if isPieceBoundary(paragraph) {
+                pieces.append([])
+            } else {
+                pieces[pieces.count - 1].append(paragraph)
+            }
+        }
+        var result: [ImportedArticle] = []
+        for (index, piece) in pieces.enumerated() {
+            let isMain = index == 0
+            guard var article = read(piece, trailing: !isMain) else { continue }
+            if isMain {
+                article.url = url.flatMap { RecordID.canonicalURL($0) } ?? url
+                article.title = meta["og:title"] ?? (article.title.isEmpty ? meta["title"] ?? "" : article.title)
+                article.byline = meta["author"] ?? meta["article:author"] ?? article.byline
+                article.source = meta["og:site_name"] ?? article.source
+                article.publishedAt = meta["article:published_time"].flatMap(parseISODate) ?? article.publishedAt
+            }
+            if article.title.isEmpty { article.title = firstSentence(article.content) }
+            result.append(article)
+        }
+        return result
+    }
+
+    /// Reads one piece: leading metadata lines, then the body without captions and boilerplate.
+    private static func read(_ piece: [String], trailing: Bool) -> ImportedArticle? {
+        var title = ""
+        var byline: String?
+        var source: String?
+        var dates: [Int64] = []
+        var dateAfterByline: Int64?
+        var body: [String] = []
+        var inHeader = true
+        for (index, paragraph) in piece.enumerated() {
+            if isBoilerplate(paragraph) { continue }
+            if inHeader && paragraph.count < 200 {
+                if let date = parseDate(paragraph) {
+                    dates.append(date)
+                    if byline != nil && dateAfterByline == nil { dateAfterByline = date }
+                    continue
+                }
+                if let name = parseByline(paragraph) {
+                    byline = name
+                    continue
+                }
+                if title.isEmpty, let (prefix, rest) = sourcePrefixed(paragraph) {
+                    source = expandSource(prefix)
+                    title = rest
+                    continue
+                }
+                if trailing && index == 0 && isHeading(paragraph) {
+                    // After a share widget, a lone name heads the next item: its publisher.
+                    source = paragraph
+                    continue
+                }
+                if title.isEmpty && !trailing && isHeading(paragraph) {
+                    title = paragraph
+                    continue
+                }
+            }
+            if byline != nil || paragraph.count >= 200 { inHeader = false }
+            body.append(paragraph)
+        }
+        body = removeCaptions(body)
+        guard !body.isEmpty else { return nil }
+        return ImportedArticle(
+            title: title, byline: byline, source: source, publishedAt: dateAfterByline ?? dates.first,
+            content: body.joined(separator: "\n\n"))
+    }
+
+    /// Drops photo captions (they carry a credit) and the image description just before one.
+    private static func removeCaptions(_ body: [String]) -> [String] {
+        var keep = [Bool](repeating: true, count: body.count)
+        for (index, paragraph) in body.enumerated() where isCaption(paragraph) {
+            keep[index] = false
+            if index > 0 && body[index - 1].count < 250 && !isCaption(body[index - 1]) { keep[index - 1] = false }
+        }
+        return zip(body, keep).filter(\.1).map(\.0)
+    }
+
+    private static func isCaption(_ paragraph: String) -> Bool {
+        paragraph.contains("Credit…") || paragraph.contains("Credit...") || paragraph.hasPrefix("Photo: ")
+            || paragraph.hasPrefix("Image: ")
+    }
+
+    private static let boilerplate: Set<String> = [
+        "link to the original article", "advertisement", "skip to content", "continue reading the main story",
+        "supported by", "read more", "share", "share this", "listen to this article",
+    ]
+
+    private static func isBoilerplate(_ paragraph: String) -> Bool {
+        let folded = paragraph.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :.·|"))
+        return boilerplate.contains(folded)
+    }
+
+    private static func isPieceBoundary(_ paragraph: String) -> Bool {
+        let folded = paragraph.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :."))
+        return ["share the post", "share this post", "share this article", "related posts", "more from"].contains(folded)
+    }
+
+    /// A short line with no closing punctuation: a heading, not a sentence.
+    private static func isHeading(_ paragraph: String) -> Bool {
+        guard paragraph.count <= 160, let last = paragraph.last else { return false }
+        return !".!?:;,".contains(last)
+    }
+
+    private static func parseByline(_ paragraph: String) -> String? {
+        guard paragraph.hasPrefix("By ") || paragraph.hasPrefix("by "), paragraph.count <= 120 else { return nil }
+        let name = paragraph.dropFirst(3).trimmingCharacters(in: .whitespaces)
+        let words = name.split(separator: " ")
+        guard !words.isEmpty, words.count <= 12, words.first?.first?.isUppercase == true else { return nil }
+        return name
+    }
+
+    /// `(NYT) Headline` → ("NYT", "Headline").
+    private static func sourcePrefixed(_ paragraph: String) -> (String, String)? {
+        guard paragraph.hasPrefix("("), let close = paragraph.firstIndex(of: ")") else { return nil }
+        let prefix = paragraph[paragraph.index(after: paragraph.startIndex)..<close]
+        let rest = paragraph[paragraph.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        guard !prefix.isEmpty, prefix.count <= 40, !rest.isEmpty, isHeading(rest) else { return nil }
+        return (String(prefix), rest)
+    }
+
+    private static let sources: [String: String] = [
+        "NYT": "The New York Times", "WSJ": "The Wall Street Journal", "WaPo": "The Washington Post",
+        "FT": "Financial Times", "AP": "Associated Press", "BBC": "BBC News", "WP": "The Washington Post",
+    ]
+
+    private static func expandSource(_ abbreviation: String) -> String {
+        sources[abbreviation] ?? abbreviation
+    }
+
+    private static let dateFormats = [
+        "MMMM d, yyyy", "MMM. d, yyyy", "MMM d, yyyy", "d MMMM yyyy", "d MMM yyyy", "yyyy-MM-dd", "EEEE, MMMM d, yyyy",
+    ]
+
+    /// A line that is only a date, as UTC midnight in milliseconds.
+    static func parseDate(_ line: String) -> Int64? {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard text.count <= 40, text.contains(where: \.isNumber) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for format in dateFormats {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        }
+        // "Sept." is how many papers shorten September.
+        if text.hasPrefix("Sept. ") { return parseDate("Sep. " + text.dropFirst(6)) }
+        return nil
+    }
+
+    static func parseISODate(_ text: String) -> Int64? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        return parseDate(String(text.prefix(10)))
+    }
+
+    /// The first sentence of `text`, cut at a word boundary to about 100 characters.
+    static func firstSentence(_ text: String) -> String {
+        let firstParagraph = text.prefix { $0 != "\n" }
+        var sentence = String(firstParagraph)
+        if let end = firstParagraph.firstIndex(where: { ".!?".contains($0) }) {
+            sentence = String(firstParagraph[...end])
+        }
+        guard sentence.count > 100 else { return sentence }
+        let cut = sentence.prefix(100)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+    }
+}

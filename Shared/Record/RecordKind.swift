@@ -1,0 +1,56 @@
+/// The kinds of record Margin keeps, each with its fields and their policies.
+public enum RecordKind: String, Sendable, CaseIterable, Codable {
+    case article
+    case note
+    case bookmark
+
+    /// One field of a kind: its type and merge policy.
+    public struct Field: Sendable {
+        /// The value type the field holds.
+        public let type: FieldType
+        /// How concurrent writes combine.
+        public let policy: FieldPolicy
+    }
+
+    /// The fields of this kind by name.
+    public var fields: [String: Field] {
+        switch self {
+        case .article: Self.articleFields
+        case .note: Self.noteFields
+        case .bookmark: Self.bookmarkFields
+        }
+    }
+
+    /// Whether records of this kind carry an add-wins tag set.
+    public var hasTags: Bool { self != .bookmark }
+
+    /// Whether records of this kind belong to an article, fixed at creation.
+    public var hasArticleID: Bool { self != .article }
+
+    private static let articleFields: [String: Field] = [
+        "url": Field(type: .string, policy: .multiValue),
+        "title": Field(type: .string, policy: .multiValue),
+        "byline": Field(type: .string, policy: .multiValue),
+        "source": Field(type: .string, policy: .multiValue),
+        "publishedAt": Field(type: .int, policy: .multiValue),
+        "content": Field(type: .string, policy: .multiValue),
+        "contentHash": Field(type: .string, policy: .multiValue),
+        "archived": Field(type: .bool, policy: .lastWriterWins),
+        "favorite": Field(type: .bool, policy: .lastWriterWins),
+        "progress": Field(type: .double, policy: .maximum),
+        "addedAt": Field(type: .int, policy: .minimum),
+    ]
+
+    private static let noteFields: [String: Field] = [
+        "anchor": Field(type: .anchor, policy: .multiValue),
+        "body": Field(type: .string, policy: .multiValue),
+        "color": Field(type: .string, policy: .lastWriterWins),
+        "createdAt": Field(type: .int, policy: .minimum),
+    ]
+
+    private static let bookmarkFields: [String: Field] = [
+        "anchor": Field(type: .anchor, policy: .multiValue),
+        "label": Field(type: .string, policy: .multiValue),
+        "createdAt": Field(type: .int, policy: .minimum),
+    ]
+}
