@@ -55,7 +55,10 @@ extension Anchor {
             return .unchanged(Self.make(start: start, end: end, in: haystack))
         }
         let found = Self.occurrences(of: needle, in: haystack)
-        if let best = found.max(by: { contextScore(at: $0, length: needle.count, in: haystack) < contextScore(at: $1, length: needle.count, in: haystack) }) {
+        if let best = found.max(by: {
+            contextScore(at: $0, length: needle.count, in: haystack)
+                < contextScore(at: $1, length: needle.count, in: haystack)
+        }) {
             return .moved(Self.make(start: best, end: best + needle.count, in: haystack))
         }
         if let match = fuzzyMatch(needle, in: haystack) {
@@ -114,7 +117,9 @@ extension Anchor {
 
     /// The approximate occurrence with the fewest edits (Sellers' algorithm), nearest the old offset
     /// on ties, when its similarity reaches the threshold.
-    private func fuzzyMatch(_ needle: [Unicode.Scalar], in text: [Unicode.Scalar]) -> (start: Int, end: Int, similarity: Double)? {
+    private func fuzzyMatch(_ needle: [Unicode.Scalar], in text: [Unicode.Scalar]) -> (
+        start: Int, end: Int, similarity: Double
+    )? {
         let m = needle.count
         let maxEdits = Int(Double(m) * (1 - Self.fuzzyThreshold))
         // Bound the work on long texts: search a window around the old offset when the full table is too big.

@@ -25,7 +25,10 @@ public struct Anchor: Hashable, Comparable, Sendable, Codable {
         self.end = end
     }
 
+    /// Orders two values.
     public static func < (lhs: Anchor, rhs: Anchor) -> Bool {
-        (lhs.start, lhs.end, lhs.exact, lhs.prefix, lhs.suffix) < (rhs.start, rhs.end, rhs.exact, rhs.prefix, rhs.suffix)
+        (lhs.start, lhs.end, lhs.exact, lhs.prefix, lhs.suffix) < (
+            rhs.start, rhs.end, rhs.exact, rhs.prefix, rhs.suffix
+        )
     }
 }

@@ -11,9 +11,11 @@ public struct Dot: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.counter = counter
     }
 
+    /// Orders two values.
     public static func < (lhs: Dot, rhs: Dot) -> Bool {
         (lhs.replica, lhs.counter) < (rhs.replica, rhs.counter)
     }
 
+    /// A short human-readable form.
     public var description: String { "\(replica):\(counter)" }
 }

@@ -16,10 +16,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.replica = replica
     }
 
+    /// Orders two values.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         (lhs.wallMillis, lhs.logical, lhs.replica) < (rhs.wallMillis, rhs.logical, rhs.replica)
     }
 
+    /// A short human-readable form.
     public var description: String { "\(wallMillis).\(logical)@\(replica)" }
 }
 
@@ -58,6 +60,7 @@ public struct HybridLogicalClock: Sendable, Equatable {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
+    /// Whether two values are equal.
     public static func == (lhs: HybridLogicalClock, rhs: HybridLogicalClock) -> Bool {
         lhs.replica == rhs.replica && lhs.last == rhs.last
     }

@@ -27,7 +27,9 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// Orders two values.
     public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// A short human-readable form.
     public var description: String { rawValue }
 }

@@ -78,6 +78,7 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
         counters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
+    /// A short human-readable form.
     public var description: String {
         "{" + sortedEntries.map { "\($0.replica):\($0.counter)" }.joined(separator: ", ") + "}"
     }

@@ -142,7 +142,8 @@ public enum ArticleImporter {
 
     private static func isPieceBoundary(_ paragraph: String) -> Bool {
         let folded = paragraph.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " :."))
-        return ["share the post", "share this post", "share this article", "related posts", "more from"].contains(folded)
+        return ["share the post", "share this post", "share this article", "related posts", "more from"].contains(
+            folded)
     }
 
     /// A short line with no closing punctuation: a heading, not a sentence.

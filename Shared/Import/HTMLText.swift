@@ -40,7 +40,8 @@ struct HTMLText {
             let tag = Self.tagName(scalars[(i + 1)..<close])
             i = close + 1
             if Self.skipped.contains(tag.name) && !tag.closing && !tag.selfClosing {
-                i = Self.find(scalars, "</" + tag.name, from: i, caseInsensitive: true)
+                i =
+                    Self.find(scalars, "</" + tag.name, from: i, caseInsensitive: true)
                     .flatMap { Self.find(scalars, ">", from: $0) }.map { $0 + 1 } ?? body.upperBound
                 flush()
             } else if Self.blocks.contains(tag.name) {
@@ -86,7 +87,9 @@ struct HTMLText {
         return 0..<scalars.count
     }
 
-    private static func tagName(_ inside: ArraySlice<Unicode.Scalar>) -> (name: String, closing: Bool, selfClosing: Bool) {
+    private static func tagName(_ inside: ArraySlice<Unicode.Scalar>) -> (
+        name: String, closing: Bool, selfClosing: Bool
+    ) {
         var scalars = inside.drop { $0 == " " }
         let closing = scalars.first == "/"
         if closing { scalars = scalars.dropFirst() }
@@ -128,7 +131,9 @@ struct HTMLText {
         _ scalars: [Unicode.Scalar], _ needle: String, from start: Int, caseInsensitive: Bool = false
     ) -> Int? {
         let pattern = Array((caseInsensitive ? needle.lowercased() : needle).unicodeScalars)
-        guard !pattern.isEmpty, scalars.count >= pattern.count, start <= scalars.count - pattern.count else { return nil }
+        guard !pattern.isEmpty, scalars.count >= pattern.count, start <= scalars.count - pattern.count else {
+            return nil
+        }
         for index in start...(scalars.count - pattern.count) where matches(scalars, index, pattern, caseInsensitive) {
             return index
         }
@@ -145,7 +150,9 @@ struct HTMLText {
         return nil
     }
 
-    private static func matches(_ scalars: [Unicode.Scalar], _ index: Int, _ pattern: [Unicode.Scalar], _ fold: Bool) -> Bool {
+    private static func matches(_ scalars: [Unicode.Scalar], _ index: Int, _ pattern: [Unicode.Scalar], _ fold: Bool)
+        -> Bool
+    {
         for offset in 0..<pattern.count {
             var scalar = scalars[index + offset]
             if fold, ("A"..."Z").contains(scalar) { scalar = Unicode.Scalar(scalar.value + 32)! }

@@ -7,6 +7,7 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Nothing readable was left after removing page furniture.
     case noReadableText
 
+    /// A short human-readable form.
     public var description: String {
         switch self {
         case .notUTF8: "the file is not valid UTF-8 text"

@@ -19,6 +19,7 @@ public struct Dotted<Value: Hashable & Comparable & Sendable>: Hashable, Sendabl
 public struct Presence: Hashable, Comparable, Sendable {
     /// The one presence.
     public init() {}
+    /// Orders two values.
     public static func < (lhs: Presence, rhs: Presence) -> Bool { false }
 }
 
@@ -55,6 +56,7 @@ extension Dotted {
 }
 
 extension Dotted: Comparable {
+    /// Orders two values.
     public static func < (lhs: Dotted, rhs: Dotted) -> Bool {
         if lhs.stamp != rhs.stamp { return lhs.stamp < rhs.stamp }
         return lhs.value < rhs.value

@@ -42,6 +42,7 @@ public enum FieldValue: Hashable, Sendable, Comparable, CustomStringConvertible 
         if case .anchor(let value) = self { value } else { nil }
     }
 
+    /// Orders two values.
     public static func < (lhs: FieldValue, rhs: FieldValue) -> Bool {
         switch (lhs, rhs) {
         case (.string(let a), .string(let b)): a < b
@@ -53,6 +54,7 @@ public enum FieldValue: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
+    /// A short human-readable form.
     public var description: String {
         switch self {
         case .string(let value): value

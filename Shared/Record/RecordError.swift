@@ -36,5 +36,6 @@ public struct RecordError: Error, Hashable, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// A short human-readable form.
     public var description: String { "\(field): \(detail)" }
 }

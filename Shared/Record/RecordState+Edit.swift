@@ -45,7 +45,8 @@ extension RecordState {
                 throw RecordError(.unknownField, field: name, "a \(kind.rawValue) has no field '\(name)'")
             }
             guard field.type == value.type else {
-                throw RecordError(.wrongType, field: name, "'\(name)' holds a \(field.type.rawValue), not a \(value.type.rawValue)")
+                throw RecordError(
+                    .wrongType, field: name, "'\(name)' holds a \(field.type.rawValue), not a \(value.type.rawValue)")
             }
         case .addTag(let tag), .removeTag(let tag):
             guard kind.hasTags else {

@@ -8,7 +8,8 @@ extension RecordState {
             throw RecordError(.recordMismatch, field: "id", "cannot merge record \(a.id) with record \(b.id)")
         }
         guard a.kind == b.kind else {
-            throw RecordError(.recordMismatch, field: "kind", "record \(a.id) is a \(a.kind.rawValue), not a \(b.kind.rawValue)")
+            throw RecordError(
+                .recordMismatch, field: "kind", "record \(a.id) is a \(a.kind.rawValue), not a \(b.kind.rawValue)")
         }
         guard a.articleID == b.articleID else {
             throw RecordError(

@@ -21,6 +21,7 @@ extension RecordState: Codable {
         case replica = "r", counter = "n", wall = "t", logical = "l", value = "v", seen
     }
 
+    /// Writes the canonical wire form.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(Self.formatVersion, forKey: .version)
@@ -63,6 +64,7 @@ extension RecordState: Codable {
         }
     }
 
+    /// Reads the wire form, naming the field that is wrong.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         let version = try container.decode(Int.self, forKey: .version)
@@ -84,7 +86,8 @@ extension RecordState: Codable {
             for key in fieldsContainer.allKeys {
                 let name = key.stringValue
                 guard let field = kind.fields[name] else {
-                    throw RecordError(.unknownField, field: "fields.\(name)", "a \(kind.rawValue) has no field '\(name)'")
+                    throw RecordError(
+                        .unknownField, field: "fields.\(name)", "a \(kind.rawValue) has no field '\(name)'")
                 }
                 var list = try fieldsContainer.nestedUnkeyedContainer(forKey: key)
                 var writes: [Dotted<FieldValue>] = []

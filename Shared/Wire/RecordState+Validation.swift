@@ -80,7 +80,8 @@ extension RecordState {
         }
     }
 
-    private static func validateVector(_ vector: VersionVector, field: String, limits: RecordLimits) throws(RecordError) {
+    private static func validateVector(_ vector: VersionVector, field: String, limits: RecordLimits) throws(RecordError)
+    {
         guard vector.counters.count <= limits.maxVectorEntries else {
             throw RecordError(
                 .tooLarge, field: field,
@@ -92,7 +93,8 @@ extension RecordState {
         switch value {
         case .string(let text):
             guard text.utf8.count <= maxBytes else {
-                throw RecordError(.tooLarge, field: path, "\(text.utf8.count) bytes, more than the limit of \(maxBytes)")
+                throw RecordError(
+                    .tooLarge, field: path, "\(text.utf8.count) bytes, more than the limit of \(maxBytes)")
             }
         case .double(let number):
             guard number.isFinite else { throw RecordError(.invalidValue, field: path, "not a finite number") }
@@ -102,7 +104,8 @@ extension RecordState {
             }
             let bytes = anchor.exact.utf8.count + anchor.prefix.utf8.count + anchor.suffix.utf8.count
             guard bytes <= maxBytes else {
-                throw RecordError(.tooLarge, field: path, "anchor of \(bytes) bytes, more than the limit of \(maxBytes)")
+                throw RecordError(
+                    .tooLarge, field: path, "anchor of \(bytes) bytes, more than the limit of \(maxBytes)")
             }
         case .int, .bool:
             break

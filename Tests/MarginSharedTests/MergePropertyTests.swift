@@ -61,7 +61,8 @@ import Testing
                 switch (kind, Int.random(in: 0..<6, using: &rng)) {
                 case (.article, 0): changes.append(.set("title", .string(values.randomElement(using: &rng)!)))
                 case (.article, 1): changes.append(.set("archived", .bool(Bool.random(using: &rng))))
-                case (.article, 2): changes.append(.set("progress", .double(Double(Int.random(in: 0...10, using: &rng)) / 10)))
+                case (.article, 2):
+                    changes.append(.set("progress", .double(Double(Int.random(in: 0...10, using: &rng)) / 10)))
                 case (.article, 3): changes.append(.set("addedAt", .int(Int64.random(in: 1...50, using: &rng))))
                 case (.note, 0), (.note, 1): changes.append(.set("body", .string(values.randomElement(using: &rng)!)))
                 case (.note, 2): changes.append(.set("color", .string(["yellow", "blue"].randomElement(using: &rng)!)))
@@ -207,7 +208,9 @@ import Testing
                     let c = seen.randomElement(using: &history.rng)!
                     let ab = try RecordState.merge(a, b)
                     #expect(ab == (try RecordState.merge(b, a)), "commutative; \(replay)")
-                    #expect(try RecordState.merge(ab, c) == (try RecordState.merge(a, try RecordState.merge(b, c))), "associative; \(replay)")
+                    #expect(
+                        try RecordState.merge(ab, c) == (try RecordState.merge(a, try RecordState.merge(b, c))),
+                        "associative; \(replay)")
                     #expect(try RecordState.merge(a, a) == a, "idempotent; \(replay)")
                     if a.context.dominates(b.context) {
                         #expect(ab == a, "a dominating state absorbs the other unchanged; \(replay)")
@@ -222,7 +225,9 @@ import Testing
                 let bytes = Set(finals.map(WireFormat.encode))
                 #expect(bytes.count == 1, "replicas converge byte for byte; \(replay)")
                 let final = finals[0]
-                #expect(Self.stateDots(final) == history.liveDots(recordID), "live writes kept, overwritten ones gone; \(replay)")
+                #expect(
+                    Self.stateDots(final) == history.liveDots(recordID),
+                    "live writes kept, overwritten ones gone; \(replay)")
                 #expect(final.isDeleted == history.oracleDeleted(recordID), "delete versus concurrent edit; \(replay)")
                 for conflict in final.conflicts {
                     #expect(conflict.siblings.count > 1, "a conflict has siblings; \(replay)")
@@ -255,7 +260,9 @@ import Testing
                     let j = Int.random(in: 0..<pool.count, using: &history.rng)
                     pool[j] = try RecordState.merge(x, pool[j])
                 }
-                #expect(left == right && right == pool[0], "history seed \(seed) (replay: MARGIN_SEED=\(seed) MARGIN_HISTORIES=3)")
+                #expect(
+                    left == right && right == pool[0],
+                    "history seed \(seed) (replay: MARGIN_SEED=\(seed) MARGIN_HISTORIES=3)")
             }
         }
     }

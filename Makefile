@@ -1,0 +1,17 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+.PHONY: demo test build lint
+
+build:
+	./scripts/setup
+	swift build
+
+demo: build
+	./scripts/demo
+
+test:
+	./scripts/setup
+	swift build --build-tests
+	swift test
+
+lint:
+	swift format lint --strict -r Shared Client Server Sources Tests Package.swift

@@ -1,0 +1,80 @@
+import Testing
+
+@testable import MarginShared
+
+@Suite struct AnchorTests {
+    let text = "The senior American diplomat slipped quietly into Belarus, a police state run by a strongman."
+
+    @Test func createsFromAQuoteWithContext() throws {
+        let anchor = try #require(Anchor.create(quote: "slipped quietly", in: text))
+        #expect(anchor.start == 29 && anchor.end == 44)
+        #expect(anchor.prefix == "The senior American diplomat ")
+        #expect(anchor.suffix == " into Belarus, a police state ru")
+        #expect(Anchor.create(quote: "not there", in: text) == nil)
+    }
+
+    @Test func unchangedTextKeepsTheOffsets() throws {
+        let anchor = try #require(Anchor.create(quote: "police state", in: text))
+        #expect(anchor.resolve(in: text) == .unchanged(anchor))
+    }
+
+    @Test func anEditBeforeTheQuoteMovesIt() throws {
+        let anchor = try #require(Anchor.create(quote: "police state", in: text))
+        let edited = "UPDATED: " + text
+        let resolved = try #require(anchor.resolve(in: edited).anchor)
+        #expect(resolved.start == anchor.start + 9)
+        #expect(resolved.exact == "police state")
+        guard case .moved = anchor.resolve(in: edited) else { Issue.record("expected moved"); return }
+    }
+
+    @Test func anEditAfterTheQuoteKeepsIt() throws {
+        let anchor = try #require(Anchor.create(quote: "police state", in: text))
+        let edited = text.replacingOccurrences(of: "strongman.", with: "strongman reviled for decades.")
+        #expect(anchor.resolve(in: edited).anchor?.start == anchor.start)
+    }
+
+    @Test func anEditInsideTheQuoteMatchesFuzzily() throws {
+        let anchor = try #require(Anchor.create(quote: "slipped quietly into Belarus", in: text))
+        let edited = text.replacingOccurrences(of: "quietly", with: "quitely")
+        let resolution = anchor.resolve(in: edited)
+        guard case .fuzzy(let moved, let similarity) = resolution else {
+            Issue.record("expected a fuzzy match, got \(resolution)")
+            return
+        }
+        #expect(moved.exact == "slipped quitely into Belarus")
+        #expect(similarity >= Anchor.fuzzyThreshold && similarity < 1)
+    }
+
+    @Test func aDeletedPassageOrphansTheNote() throws {
+        let anchor = try #require(Anchor.create(quote: "a police state run by a strongman", in: text))
+        let edited = "The senior American diplomat slipped quietly into Belarus."
+        #expect(anchor.resolve(in: edited) == .orphaned)
+    }
+
+    @Test func contextPicksTheRightOccurrence() throws {
+        let repeated = "He said no. Then she said no again. Finally they all said no to the plan."
+        let anchor = try #require(Anchor.create(quote: "said no", in: repeated, occurrence: 1))
+        #expect(anchor.prefix.hasSuffix("Then she "))
+        // Text inserted at the start shifts every occurrence; context must pick the second one.
+        let edited = "Before all that, someone said no quietly. " + repeated
+        let resolved = try #require(anchor.resolve(in: edited).anchor)
+        let scalars = Array(edited.unicodeScalars)
+        let before = String(String.UnicodeScalarView(scalars[(resolved.start - 9)..<resolved.start]))
+        #expect(before == "Then she ")
+        #expect(Anchor.occurrenceCount(of: "said no", in: edited) == 4)
+    }
+
+    @Test func offsetsCountUnicodeScalarsEndExclusive() throws {
+        let accented = "Café — naïve “quotes” 🇧🇾 and Лукашенко met in Minsk."
+        let anchor = try #require(Anchor.create(quote: "Лукашенко", in: accented))
+        let scalars = Array(accented.unicodeScalars)
+        #expect(anchor.end - anchor.start == 9)
+        #expect(String(String.UnicodeScalarView(scalars[anchor.start..<anchor.end])) == "Лукашенко")
+        // The flag is two scalars: offsets after it count both.
+        #expect(anchor.start == 29)
+        let edited = "🇧🇾 " + accented
+        #expect(anchor.resolve(in: edited).anchor?.start == 32)
+        #expect(Anchor.create(start: 0, end: 4, in: accented)?.exact == "Café")
+        #expect(Anchor.create(start: 5, end: 200, in: accented) == nil)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+@testable import MarginShared
+
+@Suite struct WireFormatTests {
+    func sampleNote() throws -> RecordState {
+        var laptop = TestReplica("laptop")
+        var record = RecordState(id: "n-1", kind: .note, articleID: "a-1")
+        let anchor = Anchor(exact: "quiet", prefix: "A quick, ", suffix: " trip", start: 9, end: 14)
+        try laptop.edit(&record, [.set("body", .string("Note ✓")), .set("anchor", .anchor(anchor)), .addTag("x")])
+        return record
+    }
+
+    func json(_ record: RecordState) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: WireFormat.encode(record)) as! [String: Any]
+    }
+
+    func decodeError(_ object: [String: Any]) throws -> RecordError? {
+        let data = try JSONSerialization.data(withJSONObject: object)
+        do {
+            _ = try WireFormat.decode(data)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func roundTripsByteForByte() throws {
+        let record = try sampleNote()
+        let bytes = WireFormat.encode(record)
+        let decoded = try WireFormat.decode(bytes)
+        #expect(decoded == record)
+        #expect(WireFormat.encode(decoded) == bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("{\"articleID\":\"a-1\",\"fields\":{"))
+        #expect(text.contains("\"v\":1"))
+    }
+
+    @Test func rejectsMalformedAndUnknownInputNamingTheField() throws {
+        var object = try json(try sampleNote())
+        object["kind"] = "podcast"
+        #expect(try decodeError(object)?.code == .unknownKind)
+
+        object = try json(try sampleNote())
+        object["v"] = 2
+        #expect(try decodeError(object)?.code == .unsupportedFormat)
+
+        object = try json(try sampleNote())
+        object["vv"] = ["laptop": -1]
+        let negative = try decodeError(object)
+        #expect(negative?.code == .invalidValue)
+        #expect(negative?.field == "vv.laptop")
+
+        object = try json(try sampleNote())
+        var fields = object["fields"] as! [String: Any]
+        fields["title"] = fields["body"]
+        object["fields"] = fields
+        let unknown = try decodeError(object)
+        #expect(unknown?.code == .unknownField && unknown?.field == "fields.title")
+
+        object = try json(try sampleNote())
+        fields = object["fields"] as! [String: Any]
+        var body = fields["body"] as! [[String: Any]]
+        body[0]["v"] = 42
+        fields["body"] = body
+        object["fields"] = fields
+        let wrongType = try decodeError(object)
+        #expect(wrongType?.code == .wrongType && wrongType?.field == "fields.body[0].v")
+
+        object = try json(try sampleNote())
+        object.removeValue(forKey: "id")
+        #expect(try decodeError(object)?.code == .malformed)
+
+        #expect(throws: RecordError.self) { try WireFormat.decode(Data("{not json".utf8)) }
+        #expect(throws: RecordError.self) { try WireFormat.decode(Data([0xFF, 0xFE])) }
+    }
+
+    @Test func rejectsStatesOverTheLimits() throws {
+        var object = try json(try sampleNote())
+        var vector: [String: Int] = [:]
+        for index in 0..<10_000 { vector["r\(index)"] = 1 }
+        vector["laptop"] = 1
+        object["vv"] = vector
+        #expect(try decodeError(object)?.code == .tooLarge)
+
+        var laptop = TestReplica("laptop")
+        var big = RecordState(id: "n-2", kind: .note, articleID: "a-1")
+        try laptop.edit(&big, [.set("body", .string(String(repeating: "x", count: 64 * 1024 + 1)))])
+        #expect(throws: RecordError.self) { try WireFormat.decode(WireFormat.encode(big)) }
+
+        var tagged = RecordState(id: "n-3", kind: .note, articleID: "a-1")
+        try laptop.edit(&tagged, (0..<65).map { .addTag("t\($0)") })
+        #expect(throws: RecordError.self) { try WireFormat.decode(WireFormat.encode(tagged)) }
+
+        var longTag = RecordState(id: "n-4", kind: .note, articleID: "a-1")
+        try laptop.edit(&longTag, [.addTag(String(repeating: "t", count: 129))])
+        #expect(throws: RecordError.self) { try WireFormat.decode(WireFormat.encode(longTag)) }
+    }
+
+    @Test func rejectsIdsWithPathOrSQLCharacters() throws {
+        for id in ["../etc/passwd", "a'; DROP TABLE records;--", "a/b", "", String(repeating: "a", count: 129), "a b"] {
+            var object = try json(try sampleNote())
+            object["id"] = id
+            let error = try decodeError(object)
+            #expect(error?.field == "id", "id \(id)")
+        }
+    }
+
+    @Test func rejectsWritesOutsideTheContextOrDuplicatedPerReplica() throws {
+        var object = try json(try sampleNote())
+        object["vv"] = ["laptop": 0]
+        #expect(try decodeError(object)?.code == .invalidValue)
+
+        object = try json(try sampleNote())
+        var fields = object["fields"] as! [String: Any]
+        var body = fields["body"] as! [[String: Any]]
+        var second = body[0]
+        second["v"] = "other"
+        body.append(second)
+        fields["body"] = body
+        object["fields"] = fields
+        #expect(try decodeError(object)?.code == .invalidValue)
+    }
+}
