@@ -51,6 +51,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MarginCLITests",
+            dependencies: ["MarginClient"],
+            path: "Tests/MarginCLITests",
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MarginServerTests",
             dependencies: ["MarginServer"],
             path: "Tests/MarginServerTests",

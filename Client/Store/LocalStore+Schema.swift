@@ -1,0 +1,67 @@
+import GRDB
+import MarginShared
+
+extension LocalStore {
+    /// The store's named migrations, oldest first.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-records") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE records (
+                        rowid INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        article_id TEXT,
+                        state BLOB NOT NULL,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        conflicts INTEGER NOT NULL DEFAULT 0,
+                        orphaned INTEGER NOT NULL DEFAULT 0,
+                        created_at INTEGER NOT NULL DEFAULT 0,
+                        title TEXT
+                    );
+                    CREATE INDEX records_by_title ON records(title) WHERE kind = 'article';
+                    CREATE INDEX records_by_article ON records(article_id) WHERE article_id IS NOT NULL;
+                    CREATE INDEX records_by_kind ON records(kind, created_at);
+                    CREATE TABLE outbox (
+                        record_id TEXT PRIMARY KEY,
+                        version INTEGER NOT NULL
+                    );
+                    CREATE TABLE sync_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        server TEXT,
+                        user TEXT,
+                        cursor TEXT,
+                        last_sync INTEGER,
+                        last_error TEXT
+                    );
+                    INSERT INTO sync_state (id) VALUES (1);
+                    CREATE VIRTUAL TABLE search USING fts5(
+                        record_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    /// Refuses a store that a newer Margin has migrated past what this build knows.
+    static func checkNotNewer(_ pool: DatabasePool, path: String) throws {
+        let superseded = try pool.read { db in
+            try db.tableExists("grdb_migrations") && migrator.hasBeenSuperseded(db)
+        }
+        if superseded {
+            throw StoreError(.newerSchema, "\(path) was written by a newer Margin; upgrade margin to open it")
+        }
+    }
+
+    static func loadOrCreateReplica(_ db: Database) throws -> ReplicaID {
+        if let raw = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'replica'") {
+            guard let replica = ReplicaID(raw) else { throw StoreError(.corrupt, "the store's replica id is damaged") }
+            return replica
+        }
+        let replica = ReplicaID.random()
+        try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('replica', ?)", arguments: [replica.rawValue])
+        return replica
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import MarginShared
+
+extension LocalStore {
+    /// Loads a record's state inside a transaction.
+    static func load(_ db: Database, id: String) throws -> RecordState? {
+        let statement = try db.cachedStatement(sql: "SELECT state FROM records WHERE id = ?")
+        guard let data = try Data.fetchOne(statement, arguments: [id]) else { return nil }
+        do {
+            return try WireFormat.decode(data, limits: .unlimited)
+        } catch {
+            throw StoreError(.corrupt, "record \(id) in the store is damaged: \(error)")
+        }
+    }
+
+    /// Writes a record's row and search entry; `previous` lets an unchanged text skip re-indexing.
+    static func save(_ db: Database, _ state: RecordState, previous: RecordState?) throws {
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, deleted = excluded.deleted,
+                    conflicts = excluded.conflicts, created_at = excluded.created_at, title = excluded.title
+                RETURNING rowid
+                """)
+        let rowid = try Int64.fetchOne(
+            upsert,
+            arguments: [
+                state.id, state.kind.rawValue, state.articleID, WireFormat.encode(state), state.isDeleted,
+                state.conflicts.count, state.createdAt, state.kind == .article ? state.string("title") : nil,
+            ])!
+        let text = state.isDeleted ? nil : state.searchText
+        let oldText = previous.flatMap { $0.isDeleted ? nil : $0.searchText }
+        guard previous == nil || text?.title != oldText?.title || text?.body != oldText?.body else { return }
+        if previous != nil {
+            try db.cachedStatement(sql: "DELETE FROM search WHERE rowid = ?").execute(arguments: [rowid])
+        }
+        if let text {
+            try db.cachedStatement(sql: "INSERT INTO search (rowid, record_id, title, body) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [rowid, state.id, text.title, text.body])
+        }
+    }
+
+    /// Queues a record for the next sync; a newer version supersedes an unsent one.
+    static func enqueue(_ db: Database, id: String) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO outbox (record_id, version) VALUES (?, 1)
+                ON CONFLICT (record_id) DO UPDATE SET version = version + 1
+                """
+        ).execute(arguments: [id])
+    }
+
+    static func loadClock(_ db: Database, replica: ReplicaID) throws -> HybridLogicalClock {
+        guard let raw = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'") else {
+            return HybridLogicalClock(replica: replica)
+        }
+        let parts = raw.split(separator: ".").compactMap { Int64($0) }
+        guard parts.count == 2 else { return HybridLogicalClock(replica: replica) }
+        return HybridLogicalClock(replica: replica, wallMillis: parts[0], logical: UInt32(clamping: parts[1]))
+    }
+
+    static func saveClock(_ db: Database, _ clock: HybridLogicalClock) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock', ?)")
+            .execute(arguments: ["\(clock.last.wallMillis).\(clock.last.logical)"])
+    }
+
+    /// Applies a local edit to one record (creating it when `create` is given) with its outbox entry,
+    /// in one transaction.
+    @discardableResult
+    func mutate(
+        _ id: String, create: RecordState? = nil,
+        _ body: (inout RecordState, _ stamp: () -> Timestamp) throws -> Void
+    ) throws(StoreError) -> RecordState {
+        try write { db in try self.mutate(db, id, create: create, body) }
+    }
+
+    @discardableResult
+    func mutate(
+        _ db: Database, _ id: String, create: RecordState? = nil,
+        _ body: (inout RecordState, _ stamp: () -> Timestamp) throws -> Void
+    ) throws -> RecordState {
+        let previous = try Self.load(db, id: id)
+        guard var state = previous ?? create else { throw StoreError(.notFound, "no record \(id)") }
+        var clock = try Self.loadClock(db, replica: replicaID)
+        if let latest = state.latestStamp { clock.observe(latest) }
+        try body(&state) { clock.tick() }
+        do {
+            try state.validate(limits: limits)
+        } catch {
+            throw StoreError(.invalidInput, "\(error)")
+        }
+        guard state != previous else { return state }
+        try Self.saveClock(db, clock)
+        try Self.save(db, state, previous: previous)
+        try Self.enqueue(db, id: id)
+        return state
+    }
+}
+
+extension RecordLimits {
+    /// No limits: for reading back what this store itself wrote.
+    static var unlimited: RecordLimits {
+        var limits = RecordLimits()
+        limits.maxContentBytes = .max
+        limits.maxNoteBodyBytes = .max
+        limits.maxStringBytes = .max
+        limits.maxTags = .max
+        limits.maxTagBytes = .max
+        limits.maxVectorEntries = .max
+        limits.maxIDBytes = .max
+        return limits
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import MarginShared
+
+/// One profile's local SQLite store: records with their full merge state, the outbox and sync state.
+///
+/// Every local edit and its outbox entry commit in one transaction; so does every applied page
+/// and the cursor that follows it.
+public final class LocalStore: Sendable {
+    /// The database file.
+    public let path: String
+    /// This store's replica id, created once with the store.
+    public let replicaID: ReplicaID
+    /// Limits a record must keep to be stored.
+    public let limits: RecordLimits
+    let pool: DatabasePool
+
+    /// Opens (creating when missing) the store in `home`, migrating it to the current schema.
+    public convenience init(home: String, limits: RecordLimits = .default) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.io, "cannot create the profile folder \(home): \(error.localizedDescription)")
+        }
+        try self.init(path: (home as NSString).appendingPathComponent("margin.sqlite"), limits: limits)
+    }
+
+    /// Opens (creating when missing) the store file at `path`.
+    public init(path: String, limits: RecordLimits = .default) throws(StoreError) {
+        self.path = path
+        self.limits = limits
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(3)
+        configuration.label = "margin"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.checkNotNewer(pool, path: path)
+            try Self.migrator.migrate(pool)
+            replicaID = try pool.write { db in try Self.loadOrCreateReplica(db) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// The default profile folder: `$MARGIN_HOME`, else `$XDG_DATA_HOME/margin`, else `~/.local/share/margin`.
+    public static func defaultHome(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let home = environment["MARGIN_HOME"], !home.isEmpty { return home }
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return data + "/margin" }
+        return NSHomeDirectory() + "/.local/share/margin"
+    }
+
+    /// Runs a write transaction, turning database failures into store errors.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Runs a read, turning database failures into store errors.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    static func storeError(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode.primaryResultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return StoreError(.locked, "the store \(path) is locked by another process; try again")
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return StoreError(.corrupt, "\(path) is not a Margin store or is damaged")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+                return StoreError(.io, "cannot open \(path): \(error.message ?? "permission denied")")
+            case .SQLITE_FULL:
+                return StoreError(.io, "the disk holding \(path) is full; nothing was written")
+            default:
+                return StoreError(.io, "store \(path): \(error.message ?? "\(error)")")
+            }
+        }
+        return StoreError(.io, "store \(path): \(error)")
+    }
+}

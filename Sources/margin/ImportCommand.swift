@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import MarginClient
+import MarginShared
+
+/// `margin import FILE|-`: stores the articles a document holds.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import an article from a plain-text or HTML file (or - for standard input).",
+        discussion: "Importing a changed version of a stored article updates it and re-anchors its notes."
+    )
+
+    @OptionGroup var profile: Profile
+    @OptionGroup var output: JSONOutput
+
+    @Argument(help: "A plain-text or HTML file, or - for standard input.")
+    var file: String
+
+    @Option(help: "The article's address, when the file does not name it.")
+    var url: String?
+
+    func run() throws {
+        let data = try readInput(file)
+        let articles: [ImportedArticle]
+        do {
+            articles = try ArticleImporter.importDocument(data, url: url)
+        } catch {
+            throw ValidationError("\(file): \(error)")
+        }
+        let store = try profile.open()
+        let outcomes = try store.importArticles(articles)
+        if output.json {
+            printJSON(
+                outcomes.map {
+                    [
+                        "id": $0.article.id, "action": $0.action.rawValue, "reanchored": $0.reanchored,
+                        "orphaned": $0.orphaned,
+                    ]
+                })
+            return
+        }
+        let short = try store.shortIDs()
+        for outcome in outcomes {
+            let title = outcome.article.string("title") ?? ""
+            print(
+                "\(outcome.action.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(short[outcome.article.id])  \(title)"
+            )
+            if outcome.reanchored > 0 { print("          \(outcome.reanchored) note(s) re-anchored to the new text") }
+            for orphan in outcome.orphaned {
+                print(
+                    "          orphaned \(short[orphan]): its quote is no longer in the text (kept; see `margin notes --orphaned`)"
+                )
+            }
+        }
+    }
+}
+
+/// `margin preview FILE`: what an import would store, without storing.
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview", abstract: "Show the articles a document would import as, without storing them.")
+
+    @Argument(help: "A plain-text or HTML file, or - for standard input.")
+    var file: String
+
+    func run() throws {
+        let articles: [ImportedArticle]
+        do {
+            articles = try ArticleImporter.importDocument(try readInput(file))
+        } catch let error as ImportError {
+            throw ValidationError("\(file): \(error)")
+        }
+        for article in articles {
+            print("\(article.id.prefix(10))  \(article.title)")
+            print(
+                "  source: \(article.source ?? "-")   by: \(article.byline ?? "-")   published: \(day(article.publishedAt))"
+            )
+            let words = article.content.split(whereSeparator: \.isWhitespace).count
+            print("  \(words) words in \(article.content.components(separatedBy: "\n\n").count) paragraphs")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `margin` command line: the client core, fully offline.
+@main
+struct Margin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep articles, notes and bookmarks on every machine, offline first.",
+        discussion: "The profile lives in --home, else $MARGIN_HOME, else $XDG_DATA_HOME/margin.",
+        subcommands: [
+            ImportCommand.self, PreviewCommand.self, ArticlesCommand.self, ShowCommand.self, NoteCommand.self,
+            NotesCommand.self, BookmarkCommand.self, BookmarksCommand.self, TagCommand.self, ArchiveCommand.self,
+            FavoriteCommand.self, ProgressCommand.self, SearchCommand.self, ConflictsCommand.self,
+            ResolveCommand.self, ExportCommand.self, StatusCommand.self, WriteLoopCommand.self,
+        ]
+    )
+}
