@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `margin` command line: the client core, fully offline.
 @main
@@ -13,4 +14,18 @@ struct Margin: ParsableCommand {
             ResolveCommand.self, ExportCommand.self, StatusCommand.self, WriteLoopCommand.self,
         ]
     )
+
+    /// Runs the command; a failure prints one line on stderr and exits non-zero.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("margin: \(message)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

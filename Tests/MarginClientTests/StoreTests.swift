@@ -1,0 +1,128 @@
+import Foundation
+import MarginShared
+import Testing
+
+@testable import MarginClient
+
+func temporaryHome() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("margin-store-\(UUID().uuidString)").path
+}
+
+func seedArticles() throws -> [ImportedArticle] {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    return try ArticleImporter.importDocument(
+        Data(contentsOf: root.appendingPathComponent("seeds/000_cac94a10d226ae88.txt")))
+}
+
+@Suite struct StoreTests {
+    @Test func replicaIDPersistsAcrossOpens() throws {
+        let home = temporaryHome()
+        let first = try LocalStore(home: home).replicaID
+        let second = try LocalStore(home: home).replicaID
+        #expect(first == second)
+        #expect(try LocalStore(home: temporaryHome()).replicaID != first)
+    }
+
+    @Test func aLocalEditAndItsOutboxEntryCommitTogether() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let article = try store.importArticles(seedArticles())[0].article
+        let note = try store.addNote(article: article.id, quote: "potash", body: "hi", color: nil, tags: ["x"])
+        let pending = try store.pendingChanges()
+        #expect(Set(pending.map(\.state.id)) == Set([article.id, note.id, try seedArticles()[1].id]))
+        #expect(pending.first { $0.state.id == note.id }?.state == note)
+
+        // Acknowledging a version that was edited since keeps the entry.
+        let sent = pending.first { $0.state.id == note.id }!
+        try store.update(note.id, [.set("body", .string("edited after sending"))])
+        try store.acknowledge([sent])
+        #expect(try store.pendingChanges().contains { $0.state.id == note.id })
+        let resent = try store.pendingChanges().first { $0.state.id == note.id }!
+        try store.acknowledge([resent])
+        #expect(!(try store.pendingChanges().contains { $0.state.id == note.id }))
+    }
+
+    @Test func applyMergesRemoteStatesAndKeepsUnsentEdits() throws {
+        let laptop = try LocalStore(home: temporaryHome())
+        let desktop = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try laptop.importArticles(articles)
+        _ = try desktop.importArticles(articles)
+        let article = articles[0].id
+        let note = try laptop.addNote(article: article, quote: "potash", body: "from laptop", color: nil, tags: ["a"])
+
+        // The desktop gets the note, then both edit it while apart.
+        let outcome = try desktop.apply(try laptop.pendingChanges().map(\.state), cursor: "c1")
+        #expect(outcome.changed >= 1)
+        #expect(try desktop.cursor() == "c1")
+        #expect(try desktop.records(kind: .article).count == 2, "one record per article, not two")
+        try laptop.update(note.id, [.set("body", .string("laptop edit")), .addTag("l")])
+        try desktop.update(note.id, [.set("body", .string("desktop edit")), .addTag("d")])
+
+        try desktop.apply([try laptop.record(note.id)], cursor: "c2")
+        try laptop.apply([try desktop.record(note.id)], cursor: "c2")
+        let left = try laptop.record(note.id)
+        let right = try desktop.record(note.id)
+        #expect(left == right)
+        #expect(left.tagNames == ["a", "d", "l"])
+        #expect(Set(left.siblings("body").map(\.value)) == [.string("laptop edit"), .string("desktop edit")])
+        #expect(try desktop.conflictedRecords().map(\.id) == [note.id])
+        // The desktop's own edit is still queued: it merged, it was not overwritten.
+        #expect(try desktop.pendingChanges().contains { $0.state.id == note.id })
+
+        try desktop.resolve(note.id, field: "body", value: .string("laptop edit"))
+        try laptop.apply([try desktop.record(note.id)], cursor: "c3")
+        #expect(try laptop.conflictedRecords().isEmpty)
+        #expect(try laptop.record(note.id).string("body") == "laptop edit")
+    }
+
+    @Test func applyRejectsABadRecordButKeepsTheRestOfThePage() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try store.importArticles(articles)
+        let note = try store.addNote(article: articles[0].id, quote: "potash", body: "x", color: nil, tags: [])
+        var writer = HybridLogicalClock(replica: ReplicaID("other")!)
+        var moved = RecordState(id: note.id, kind: .note, articleID: articles[1].id)
+        try moved.edit([.set("body", .string("moved"))], by: ReplicaID("other")!, at: writer.tick())
+        var fresh = RecordState(id: "n-fresh", kind: .note, articleID: articles[0].id)
+        try fresh.edit([.set("body", .string("fresh"))], by: ReplicaID("other")!, at: writer.tick())
+        let outcome = try store.apply([moved, fresh], cursor: "c9")
+        #expect(outcome.rejected.keys.sorted() == [note.id])
+        #expect(outcome.changed == 1)
+        #expect(try store.record(note.id).string("body") == "x")
+        #expect(try store.record("n-fresh").string("body") == "fresh")
+    }
+
+    @Test func remoteContentChangeReanchorsLocalNotes() throws {
+        let laptop = try LocalStore(home: temporaryHome())
+        let desktop = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try laptop.importArticles(articles)
+        _ = try desktop.apply(try laptop.pendingChanges().map(\.state), cursor: nil)
+        let note = try desktop.addNote(article: articles[0].id, quote: "Viasna", body: "ngo", color: nil, tags: [])
+        var edited = articles[0]
+        edited.content = "A new first paragraph.\n\n" + edited.content
+        _ = try laptop.importArticles([edited])
+        try desktop.apply([try laptop.record(articles[0].id)], cursor: nil)
+        let anchor = try #require(try desktop.record(note.id).anchor())
+        #expect(anchor.start == note.anchor()!.start + 24)
+        #expect(try desktop.orphanedIDs().isEmpty)
+    }
+
+    @Test func searchRanksAndSnippets() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try store.importArticles(articles)
+        _ = try store.addNote(
+            article: articles[0].id, quote: "potash", body: "fertilizer exports matter", color: nil, tags: [])
+        let hits = try store.search("fertilizer")
+        #expect(hits.count == 2)
+        #expect(hits.allSatisfy { $0.snippet.contains("[fertilizer]") })
+        #expect(try store.search("Lukashenko").first?.record.id == articles[0].id)
+        #expect(try store.search("displacement").first?.record.id == articles[1].id)
+        #expect(try store.search("zebra").isEmpty)
+        // FTS syntax in a query is taken as words, not as an error.
+        let odd = try store.search("potash AND OR (\"")
+        #expect(odd.contains { $0.record.id == articles[0].id })
+    }
+}
