@@ -38,6 +38,15 @@ let package = Package(
             path: "Sources/margin-server",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "margin-bench",
+            dependencies: [
+                "MarginClient", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/margin-bench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MarginSharedTests",
             dependencies: ["MarginShared"],

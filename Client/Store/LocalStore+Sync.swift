@@ -46,9 +46,10 @@ extension LocalStore {
                     continue
                 }
                 outcome.changed += 1
-                outcome.newConflicts += max(0, merged.conflicts.count - (previous?.conflicts.count ?? 0))
+                let conflicts = merged.conflicts.count
+                outcome.newConflicts += max(0, conflicts - (previous?.conflicts.count ?? 0))
                 if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
-                try Self.save(db, merged, previous: previous)
+                try Self.save(db, merged, previous: previous, conflicts: conflicts)
                 if merged.kind == .article, let previous, previous.string("content") != merged.string("content") {
                     reanchorArticles[merged.id] = merged.string("content") ?? ""
                 }

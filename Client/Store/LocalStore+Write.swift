@@ -15,7 +15,7 @@ extension LocalStore {
     }
 
     /// Writes a record's row and search entry; `previous` lets an unchanged text skip re-indexing.
-    static func save(_ db: Database, _ state: RecordState, previous: RecordState?) throws {
+    static func save(_ db: Database, _ state: RecordState, previous: RecordState?, conflicts: Int? = nil) throws {
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
@@ -28,7 +28,8 @@ extension LocalStore {
             upsert,
             arguments: [
                 state.id, state.kind.rawValue, state.articleID, WireFormat.encode(state), state.isDeleted,
-                state.conflicts.count, state.createdAt, state.kind == .article ? state.string("title") : nil,
+                conflicts ?? state.conflicts.count, state.createdAt,
+                state.kind == .article ? state.string("title") : nil,
             ])!
         let text = state.isDeleted ? nil : state.searchText
         let oldText = previous.flatMap { $0.isDeleted ? nil : $0.searchText }

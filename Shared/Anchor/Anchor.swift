@@ -1,7 +1,7 @@
 /// Where a note or bookmark sits in an article's text, as W3C TextQuote plus TextPosition selectors.
 ///
 /// Offsets count Unicode scalars of the article content; `end` is exclusive.
-public struct Anchor: Hashable, Comparable, Sendable, Codable {
+public struct Anchor: Hashable, Comparable, Sendable {
     /// The quoted text itself.
     public var exact: String
     /// Up to `contextLength` scalars before the quote.

@@ -1,5 +1,5 @@
 /// The kinds of record Margin keeps, each with its fields and their policies.
-public enum RecordKind: String, Sendable, CaseIterable, Codable {
+public enum RecordKind: String, Sendable, CaseIterable {
     case article
     case note
     case bookmark

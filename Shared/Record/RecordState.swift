@@ -55,9 +55,14 @@ public struct RecordState: Hashable, Sendable {
 
     /// The latest stamp of any write in this state.
     public var latestStamp: Timestamp? {
-        let stamps =
-            fields.values.joined().map(\.stamp) + tags.values.joined().map(\.stamp) + tombstones.map(\.stamp)
-        return stamps.max()
+        var latest: Timestamp?
+        func consider(_ stamp: Timestamp) {
+            if latest.map({ stamp > $0 }) ?? true { latest = stamp }
+        }
+        for writes in fields.values { for write in writes { consider(write.stamp) } }
+        for adds in tags.values { for add in adds { consider(add.stamp) } }
+        for tombstone in tombstones { consider(tombstone.stamp) }
+        return latest
     }
 
     /// The tags currently in the set, sorted.

@@ -1,0 +1,112 @@
+/// Writes compact JSON into a byte buffer; the caller chooses key order.
+public struct JSONWriter: Sendable {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8] = []
+
+    /// An empty writer, optionally with room for `capacity` bytes.
+    public init(capacity: Int = 256) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends raw JSON text (punctuation or an already-encoded value).
+    public mutating func raw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends already-encoded JSON bytes.
+    public mutating func raw<Bytes: Sequence<UInt8>>(bytes more: Bytes) {
+        bytes.append(contentsOf: more)
+    }
+
+    /// Appends a quoted, escaped string.
+    public mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escaping: copy it in one go.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                bytes.append(Self.hex[Int(byte >> 4)])
+                bytes.append(Self.hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `"key":`.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Appends a whole number.
+    public mutating func int<Number: BinaryInteger>(_ value: Number) {
+        if value == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: [UInt8] = []
+        while magnitude > 0 {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        bytes.append(contentsOf: digits.reversed())
+    }
+
+    /// Appends a finite number in its shortest round-trip form.
+    public mutating func double(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            int(Int64(value))
+            bytes.append(contentsOf: Array(".0".utf8))
+        } else {
+            bytes.append(contentsOf: Array(value.description.utf8))
+        }
+    }
+
+    /// Appends `true` or `false`.
+    public mutating func bool(_ value: Bool) {
+        if value { raw("true") } else { raw("false") }
+    }
+
+    /// Appends a parsed JSON value back, keys in their parsed order.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: raw("null")
+        case .bool(let flag): bool(flag)
+        case .int(let number): int(number)
+        case .uint(let number): int(number)
+        case .double(let number): double(number)
+        case .string(let text): string(text)
+        case .array(let items):
+            raw("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { raw(",") }
+                self.value(item)
+            }
+            raw("]")
+        case .object(let members):
+            raw("{")
+            for (index, member) in members.enumerated() {
+                if index > 0 { raw(",") }
+                key(member.0)
+                self.value(member.1)
+            }
+            raw("}")
+        }
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+
+/// `margin-bench`: measures Margin against the raw cost of the same work on this machine.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "margin-bench",
+        abstract: "Benchmarks that print a table and write JSON to bench/results/.",
+        subcommands: [StoreBench.self]
+    )
+}
+
+/// One measured figure.
+struct Measurement: Codable {
+    let name: String
+    let records: Int
+    let seconds: Double
+    var perSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
+    var note: String = ""
+}
+
+/// Prints measurements as a table and writes them as JSON.
+struct Report {
+    let title: String
+    var rows: [Measurement] = []
+
+    mutating func add(_ row: Measurement) {
+        rows.append(row)
+        let name = row.name.padding(toLength: 52, withPad: " ", startingAt: 0)
+        print(
+            "  \(name) \(pad(row.records, 9)) \(String(format: "%10.4f", row.seconds)) s \(pad(Int(row.perSecond), 11)) rec/s  \(row.note)"
+        )
+    }
+
+    func write(to directory: String, name: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+        let commit = (try? String(contentsOfFile: ".git/HEAD", encoding: .utf8)).map { _ in gitCommit() } ?? "unknown"
+        let object: [String: Any] = [
+            "benchmark": name, "title": title, "date": stamp, "commit": commit,
+            "rows": rows.map {
+                [
+                    "name": $0.name, "records": $0.records, "seconds": $0.seconds, "perSecond": $0.perSecond,
+                    "note": $0.note,
+                ]
+            },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        let path = "\(directory)/\(name)-\(stamp).json"
+        try data.write(to: URL(fileURLWithPath: path))
+        print("wrote \(path)")
+    }
+}
+
+func gitCommit() -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "rev-parse", "--short", "HEAD"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return "unknown" }
+    process.waitUntilExit()
+    return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+        in: .whitespacesAndNewlines)
+}
+
+/// `value` right-aligned in `width` columns.
+func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+/// Seconds taken by `body`.
+func time(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// The process's peak resident set size in bytes (VmHWM).
+func peakRSS() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        return kb * 1024
+    }
+    return 0
+}

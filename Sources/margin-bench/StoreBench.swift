@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import GRDBSQLite
+import MarginClient
+import MarginShared
+
+/// Local store: note creation and bulk apply, against plain SQLite inserting the same rows.
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Local note creation and bulk apply against plain SQLite.")
+
+    @Option(help: "Comma-separated record counts for bulk apply.")
+    var sizes = "10000,100000"
+
+    @Option(help: "How many notes to create one by one.")
+    var creations = 1_000
+
+    @Option(help: "Where to write the JSON result.")
+    var output = "bench/results"
+
+    func run() throws {
+        let counts = sizes.split(separator: ",").compactMap { Int($0) }
+        var report = Report(title: "Local store")
+        print("Local store benchmark (release build recommended: swift run -c release margin-bench store)")
+        print(
+            "  " + "what".padding(toLength: 52, withPad: " ", startingAt: 0) + "   records         time          rate")
+
+        let articles = try ArticleImporter.importDocument(
+            Data(contentsOf: URL(fileURLWithPath: "seeds/000_cac94a10d226ae88.txt")))
+        let creationHome = scratch("create")
+        let store = try LocalStore(home: creationHome)
+        let article = try store.importArticles(articles)[0].article
+        let words = (article.string("content") ?? "").split(separator: " ").map(String.init).filter { $0.count > 5 }
+        let body = String(repeating: "a realistic comment ", count: 15)
+        let created = try time {
+            for index in 0..<creations {
+                _ = try store.addNote(
+                    article: article.id, quote: words[index % words.count], body: body, color: nil, tags: ["bench"])
+            }
+        }
+        report.add(Measurement(name: "create note (one transaction each)", records: creations, seconds: created))
+
+        for count in counts {
+            let states = remoteNotes(count: count, articleID: article.id)
+            let blobs = states.map { WireFormat.encode($0) }
+            let rawRecords = try time { try rawInsert(states, blobs: blobs, fts: false) }
+            report.add(
+                Measurement(name: "plain SQLite: insert \(count) rows, one tx", records: count, seconds: rawRecords))
+            let rawFTS = try time { try rawInsert(states, blobs: blobs, fts: true) }
+            report.add(Measurement(name: "plain SQLite: same rows + FTS rows, one tx", records: count, seconds: rawFTS))
+
+            let applyStore = try LocalStore(home: scratch("apply-\(count)"))
+            let applied = try time { try applyStore.apply(states, cursor: "bench") }
+            var row = Measurement(name: "apply \(count) remote notes, one tx", records: count, seconds: applied)
+            row.note = String(format: "%.1f× records-only, %.1f× with FTS", applied / rawRecords, applied / rawFTS)
+            report.add(row)
+
+            let pagedStore = try LocalStore(home: scratch("paged-\(count)"))
+            let paged = try time {
+                var start = 0
+                while start < states.count {
+                    let end = min(start + 1_000, states.count)
+                    try pagedStore.apply(Array(states[start..<end]), cursor: "c\(end)")
+                    start = end
+                }
+            }
+            report.add(
+                Measurement(name: "apply \(count) in pages of 1000 (as sync does)", records: count, seconds: paged))
+
+            let again = try time { try applyStore.apply(states, cursor: "bench") }
+            report.add(Measurement(name: "re-apply the same \(count) (no change)", records: count, seconds: again))
+        }
+        print(String(format: "  peak RSS %.1f MB", Double(peakRSS()) / 1_048_576))
+        try report.write(to: output, name: "store")
+    }
+
+    /// `count` note states as another replica would send them, with ~300-byte quotes and bodies.
+    func remoteNotes(count: Int, articleID: String) -> [RecordState] {
+        let replica = ReplicaID("benchremote")!
+        var clock = HybridLogicalClock(replica: replica)
+        let quote = String(repeating: "quoted text ", count: 25)
+        let body = String(repeating: "a comment on it ", count: 19)
+        return (0..<count).map { index in
+            var state = RecordState(id: String(format: "n-%08d", index), kind: .note, articleID: articleID)
+            let anchor = Anchor(exact: quote, prefix: "before ", suffix: " after", start: index, end: index + 300)
+            try! state.edit(
+                [
+                    .set("anchor", .anchor(anchor)), .set("body", .string(body + String(index))),
+                    .set("color", .string("yellow")),
+                    .set("createdAt", .int(1_700_000_000_000 + Int64(index))), .addTag("bench"),
+                ],
+                by: replica, at: clock.tick(wallMillis: 1_700_000_000_000 + Int64(index)))
+            return state
+        }
+    }
+
+    /// The raw cost: the same rows through the C API with prepared statements, in one transaction.
+    func rawInsert(_ states: [RecordState], blobs: [Data], fts: Bool) throws {
+        let path = scratch("raw") + "/raw.sqlite"
+        var db: OpaquePointer?
+        guard sqlite3_open(path, &db) == SQLITE_OK else { throw ValidationError("cannot open \(path)") }
+        defer { sqlite3_close(db) }
+        func exec(_ sql: String) { sqlite3_exec(db, sql, nil, nil, nil) }
+        exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        exec(
+            """
+            CREATE TABLE records (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, article_id TEXT,
+              state BLOB NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+              orphaned INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0, title TEXT);
+            CREATE INDEX records_by_article ON records(article_id) WHERE article_id IS NOT NULL;
+            CREATE INDEX records_by_kind ON records(kind, created_at);
+            CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2');
+            """)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        var insert: OpaquePointer?
+        var index: OpaquePointer?
+        sqlite3_prepare_v2(
+            db, "INSERT INTO records (id, kind, article_id, state, created_at) VALUES (?, ?, ?, ?, ?)", -1, &insert, nil
+        )
+        sqlite3_prepare_v2(
+            db, "INSERT INTO search (rowid, record_id, title, body) VALUES (?, ?, '', ?)", -1, &index, nil)
+        defer {
+            sqlite3_finalize(insert)
+            sqlite3_finalize(index)
+        }
+        exec("BEGIN")
+        for (state, blob) in zip(states, blobs) {
+            sqlite3_bind_text(insert, 1, state.id, -1, transient)
+            sqlite3_bind_text(insert, 2, "note", -1, transient)
+            sqlite3_bind_text(insert, 3, state.articleID, -1, transient)
+            _ = blob.withUnsafeBytes { sqlite3_bind_blob(insert, 4, $0.baseAddress, Int32($0.count), transient) }
+            sqlite3_bind_int64(insert, 5, state.createdAt)
+            sqlite3_step(insert)
+            sqlite3_reset(insert)
+            if fts {
+                sqlite3_bind_int64(index, 1, sqlite3_last_insert_rowid(db))
+                sqlite3_bind_text(index, 2, state.id, -1, transient)
+                sqlite3_bind_text(index, 3, state.searchText.body, -1, transient)
+                sqlite3_step(index)
+                sqlite3_reset(index)
+            }
+        }
+        exec("COMMIT")
+    }
+
+    func scratch(_ name: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "margin-bench-\(name)-\(UUID().uuidString)"
+        ).path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
