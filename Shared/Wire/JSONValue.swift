@@ -27,6 +27,7 @@ public enum JSONValue: Equatable, Sendable {
         if case .int(let value) = self { value } else { nil }
     }
 
+    /// Whether two values are equal, object members compared in order.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
