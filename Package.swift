@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .target(name: "MarginShared", path: "Shared", swiftSettings: strict),
@@ -25,7 +27,17 @@ let package = Package(
             path: "Client",
             swiftSettings: strict
         ),
-        .target(name: "MarginServer", dependencies: ["MarginShared"], path: "Server", swiftSettings: strict),
+        .target(
+            name: "MarginServer",
+            dependencies: [
+                "MarginShared",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            path: "Server",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "margin",
             dependencies: ["MarginClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -34,7 +46,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "margin-server",
-            dependencies: ["MarginServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MarginServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Sources/margin-server",
             swiftSettings: strict
         ),
@@ -67,7 +82,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarginServerTests",
-            dependencies: ["MarginServer"],
+            dependencies: ["MarginServer", "MarginShared"],
             path: "Tests/MarginServerTests",
             swiftSettings: strict
         ),

@@ -99,18 +99,3 @@ extension LocalStore {
         return state
     }
 }
-
-extension RecordLimits {
-    /// No limits: for reading back what this store itself wrote.
-    static var unlimited: RecordLimits {
-        var limits = RecordLimits()
-        limits.maxContentBytes = .max
-        limits.maxNoteBodyBytes = .max
-        limits.maxStringBytes = .max
-        limits.maxTags = .max
-        limits.maxTagBytes = .max
-        limits.maxVectorEntries = .max
-        limits.maxIDBytes = .max
-        return limits
-    }
-}

@@ -20,4 +20,17 @@ public struct RecordLimits: Sendable, Hashable {
 
     /// Limits with every default.
     public init() {}
+
+    /// No limits: for reading back what a store itself wrote and validated before.
+    public static var unlimited: RecordLimits {
+        var limits = RecordLimits()
+        limits.maxContentBytes = .max
+        limits.maxNoteBodyBytes = .max
+        limits.maxStringBytes = .max
+        limits.maxTags = .max
+        limits.maxTagBytes = .max
+        limits.maxVectorEntries = .max
+        limits.maxIDBytes = .max
+        return limits
+    }
 }

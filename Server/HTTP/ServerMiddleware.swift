@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Logging
+import MarginShared
+import NIOCore
+
+/// Turns every error into problem+json, logs one line per request and counts it in the metrics.
+struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status.code >= 500 {
+                context.logger.error("request failed: \(String(reflecting: error))")
+            }
+            response = try problem.response(from: request, context: context)
+        }
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        context.logger.info(
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", seconds * 1000))ms")
+        return response
+    }
+
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case SyncStoreError.cursorExpired:
+            return .cursorExpired
+        case SyncStoreError.invalidRecord(let id, let error):
+            return .invalidRecord(id, error)
+        case let error as HTTPError where error.status == .notFound:
+            return .notFound("no such route")
+        case let error as HTTPError where error.status == .methodNotAllowed:
+            return Problem(
+                .methodNotAllowed, "method-not-allowed", "Method not allowed",
+                detail: "this route does not take that method")
+        case let error as HTTPError where error.status.code < 500:
+            return Problem(
+                error.status, "http-\(error.status.code)", error.status.reasonPhrase,
+                detail: error.body ?? error.status.reasonPhrase)
+        case is NIOTooManyBytesError:
+            return .tooLarge("the request body is over the limit")
+        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+            var problem = Problem(
+                .serviceUnavailable, "busy", "Server busy", detail: "the store is busy; retry shortly")
+            problem.headers[.retryAfter] = "1"
+            return problem
+        default:
+            return Problem(
+                .internalServerError, "internal", "Internal error", detail: "the server failed; it has been logged")
+        }
+    }
+}

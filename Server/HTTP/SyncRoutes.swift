@@ -1,0 +1,251 @@
+import Foundation
+import Hummingbird
+import MarginShared
+
+/// The v1 routes: accounts, sessions, sync and changes, health and metrics.
+struct SyncRoutes: Sendable {
+    let store: any SyncStore
+    let configuration: ServerConfiguration
+    let credentials: Credentials
+    let notifier: ChangeNotifier
+    let metrics: ServerMetrics
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in Self.json(.ok) { $0.raw("{\"status\":\"ok\"}") } }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        router.post("/v1/accounts") { request, context in try await signup(request, context) }
+        router.post("/v1/sessions") { request, context in try await login(request, context) }
+        router.delete("/v1/sessions/current") { request, _ in
+            let token = try bearerToken(request)
+            _ = try await authenticate(request)
+            try await store.deleteSession(tokenHash: Credentials.tokenHash(token))
+            return Response(status: .noContent)
+        }
+        router.post("/v1/sync") { request, context in try await sync(request, context) }
+        router.get("/v1/changes") { request, context in try await changes(request, context) }
+    }
+
+    // MARK: - Accounts
+
+    func signup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard configuration.signupEnabled else {
+            throw Problem(
+                .forbidden, "signup-disabled", "Signup disabled", detail: "this server does not accept new accounts")
+        }
+        let body = try await jsonBody(request, limit: 64 * 1024)
+        let (username, password) = try usernameAndPassword(body)
+        guard Credentials.isValidUsername(username) else {
+            throw Problem(
+                .unprocessableContent, "invalid-account", "Invalid account",
+                detail: "a username is 1 to 64 of a-z, 0-9, '.', '_' and '-'")
+        }
+        guard (8...1024).contains(password.utf8.count) else {
+            throw Problem(
+                .unprocessableContent, "invalid-account", "Invalid account", detail: "a password has 8 to 1024 bytes")
+        }
+        let hash = try await credentials.hash(password: password)
+        do {
+            _ = try await store.createUser(name: username, passwordHash: hash)
+        } catch SyncStoreError.userExists {
+            throw Problem(.conflict, "user-exists", "User exists", detail: "the username \(username) is taken")
+        }
+        return Self.json(.created) { writer in
+            writer.raw("{")
+            writer.key("username")
+            writer.string(username)
+            writer.raw("}")
+        }
+    }
+
+    func login(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let body = try await jsonBody(request, limit: 64 * 1024)
+        let (username, password) = try usernameAndPassword(body)
+        let device = body["device"]?.string
+        let found = try await store.user(named: username)
+        // Verify against a dummy hash when the user is unknown, so timing does not tell.
+        let hash = found?.passwordHash ?? "$2b$04$abcdefghijklmnopqrstuu0XHJ2Qg1n1s3v3d7ZJgq3nJ6Hk8sXbW"
+        let matches = try await credentials.verify(password: password, hash: hash)
+        guard let user = found?.0, matches else { throw Problem.unauthorized("wrong username or password") }
+        let token = Credentials.newToken()
+        try await store.createSession(userID: user.id, tokenHash: Credentials.tokenHash(token), device: device)
+        return Self.json(.created) { writer in
+            writer.raw("{")
+            writer.key("token")
+            writer.string(token)
+            writer.raw(",")
+            writer.key("username")
+            writer.string(user.name)
+            writer.raw("}")
+        }
+    }
+
+    func usernameAndPassword(_ body: JSONValue) throws -> (String, String) {
+        guard let username = body["username"]?.string, let password = body["password"]?.string else {
+            throw Problem.malformed("the body needs string members 'username' and 'password'")
+        }
+        return (username, password)
+    }
+
+    // MARK: - Sync
+
+    func sync(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let user = try await authenticate(request)
+        let body = try await jsonBody(request, limit: configuration.maxBodyBytes)
+        guard case .object(let members) = body else { throw Problem.malformed("the body is a JSON object") }
+        var since: Cursor?
+        var limit = configuration.defaultPageLimit
+        var changes: [JSONValue] = []
+        for (key, value) in members {
+            switch key {
+            case "since": since = try cursor(value)
+            case "limit": limit = try pageLimit(value)
+            case "changes":
+                guard case .array(let items) = value else {
+                    throw Problem.malformed("'changes' is an array of records")
+                }
+                changes = items
+            default: throw Problem.malformed("unknown member '\(key)'")
+            }
+        }
+        guard changes.count <= configuration.maxRecordsPerRequest else {
+            throw Problem.tooLarge(
+                "\(changes.count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
+        }
+        var states: [RecordState] = []
+        states.reserveCapacity(changes.count)
+        for (index, change) in changes.enumerated() {
+            do {
+                states.append(try WireFormat.decode(change, limits: configuration.recordLimits))
+            } catch {
+                throw Problem(
+                    .unprocessableContent, "invalid-record", "Invalid record",
+                    detail: "changes[\(index)].\(error.field): \(error.detail)")
+            }
+        }
+        let (outcome, page) = try await store.sync(userID: user.id, pushed: states, since: since, limit: limit)
+        if outcome.merged > 0 {
+            metrics.merged(records: outcome.merged, conflicts: outcome.conflictsCreated)
+            notifier.notify(user: user.id)
+        }
+        return Self.page(page)
+    }
+
+    func changes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let user = try await authenticate(request)
+        let query = request.uri.queryParameters
+        var since: Cursor?
+        if let text = query.get("since"), !text.isEmpty { since = try cursor(.string(text)) }
+        var limit = configuration.defaultPageLimit
+        if let text = query.get("limit") {
+            guard let number = Int64(text) else { throw Problem.malformed("limit is a whole number") }
+            limit = try pageLimit(.int(number))
+        }
+        var wait = 0
+        if let text = query.get("wait") {
+            guard let seconds = Int(text), (0...configuration.maxWaitSeconds).contains(seconds) else {
+                throw Problem.malformed("wait is 0 to \(configuration.maxWaitSeconds) seconds")
+            }
+            wait = seconds
+        }
+        let subscription = notifier.subscribe(user: user.id)
+        var page = try await store.changes(userID: user.id, since: since, limit: limit)
+        if page.states.isEmpty && wait > 0 {
+            metrics.longPoll(1)
+            await subscription.wait(seconds: wait)
+            metrics.longPoll(-1)
+            page = try await store.changes(userID: user.id, since: since, limit: limit)
+        } else {
+            subscription.cancel()
+        }
+        return Self.page(page)
+    }
+
+    func cursor(_ value: JSONValue) throws -> Cursor? {
+        switch value {
+        case .null: return nil
+        case .string(let text):
+            guard let cursor = Cursor(token: text) else {
+                throw Problem.malformed("'since' is not a cursor this server issued")
+            }
+            return cursor
+        default: throw Problem.malformed("'since' is a cursor string or null")
+        }
+    }
+
+    func pageLimit(_ value: JSONValue) throws -> Int {
+        guard case .int(let number) = value, (1...Int64(configuration.maxPageLimit)).contains(number) else {
+            throw Problem.malformed("limit is 1 to \(configuration.maxPageLimit)")
+        }
+        return Int(number)
+    }
+
+    // MARK: - Helpers
+
+    func bearerToken(_ request: Request) throws -> String {
+        guard let header = request.headers[.authorization] else {
+            throw Problem.unauthorized(
+                "this route needs 'Authorization: Bearer <token>'; log in with POST /v1/sessions")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw Problem.unauthorized("the Authorization header must be 'Bearer <token>'")
+        }
+        return String(parts[1])
+    }
+
+    func authenticate(_ request: Request) async throws -> User {
+        let token = try bearerToken(request)
+        guard let user = try await store.user(forTokenHash: Credentials.tokenHash(token)) else {
+            throw Problem.unauthorized("the token is unknown or was revoked; log in again")
+        }
+        return user
+    }
+
+    /// Reads the body as JSON, refusing other content types and bodies over `limit` while reading.
+    func jsonBody(_ request: Request, limit: Int) async throws -> JSONValue {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else {
+            throw Problem(
+                .unsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+                detail: "send application/json")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Problem.tooLarge("the body has \(length) bytes; the limit is \(limit)")
+        }
+        let buffer = try await request.body.collect(upTo: limit)
+        do {
+            return try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw Problem.malformed(error.description)
+        }
+    }
+
+    static func page(_ page: ChangePage) -> Response {
+        json(.ok) { writer in
+            writer.raw("{\"changes\":[")
+            for (index, state) in page.states.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.raw(bytes: state)
+            }
+            writer.raw("],")
+            writer.key("cursor")
+            writer.string(page.cursor.token)
+            writer.raw(",")
+            writer.key("more")
+            writer.bool(page.more)
+            writer.raw("}")
+        }
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ write: (inout JSONWriter) -> Void) -> Response {
+        var writer = JSONWriter()
+        write(&writer)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+}

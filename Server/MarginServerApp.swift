@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import MarginShared
+import ServiceLifecycle
+
+/// Builds the Margin sync server: the same function serves the executable and the tests.
+public enum MarginServerApp {
+    /// The HTTP application on `store`; `onListening` gets the bound port once the server runs.
+    public static func build(
+        configuration: ServerConfiguration, store: any SyncStore, metrics: ServerMetrics = ServerMetrics(),
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var logger = Logger(label: "margin-server")
+        logger.logLevel = configuration.logLevel
+        let notifier = ChangeNotifier()
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ServerMiddleware(metrics: metrics))
+        SyncRoutes(
+            store: store, configuration: configuration, credentials: Credentials(bcryptCost: configuration.bcryptCost),
+            notifier: notifier, metrics: metrics
+        ).register(on: router)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "margin-server"),
+            services: [
+                TombstonePurger(store: store, configuration: configuration, logger: logger),
+                LongPollCloser(notifier: notifier),
+            ],
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+
+    /// The route paths the server answers, as `METHOD /path`, for checking against the OpenAPI spec.
+    public static let routes = [
+        "GET /healthz", "GET /metrics", "POST /v1/accounts", "POST /v1/sessions", "DELETE /v1/sessions/current",
+        "POST /v1/sync", "GET /v1/changes",
+    ]
+}
+
+/// Forgets tombstones older than the retention window, at start and then periodically.
+struct TombstonePurger: Service {
+    let store: any SyncStore
+    let configuration: ServerConfiguration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let cutoff = HybridLogicalClock.wallNow() - configuration.tombstoneRetentionSeconds * 1000
+            do {
+                let purged = try await store.purgeTombstones(before: cutoff)
+                if purged > 0 { logger.info("purged \(purged) tombstone(s) older than the retention window") }
+            } catch {
+                logger.error("tombstone purge failed: \(error)")
+            }
+            do {
+                let interval = configuration.purgeIntervalSeconds
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(interval)) }
+            } catch {
+                return
+            }
+        }
+    }
+}
+
+/// Wakes waiting long-polls when the server starts shutting down, so in-flight requests finish fast.
+struct LongPollCloser: Service {
+    let notifier: ChangeNotifier
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        notifier.close()
+    }
+}

@@ -1,0 +1,277 @@
+import Foundation
+import GRDB
+import MarginShared
+
+/// The embedded default store: one SQLite file (WAL, through GRDB) in the data directory.
+public final class SQLiteSyncStore: SyncStore {
+    let pool: DatabasePool
+    let limits: RecordLimits
+    /// This store's identity, part of every cursor it issues.
+    public let epoch: String
+
+    /// Opens (creating when missing) the store in `directory`.
+    public init(directory: String, limits: RecordLimits = .default) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "margin-server"
+        pool = try DatabasePool(path: directory + "/margin-server.sqlite", configuration: configuration)
+        self.limits = limits
+        try Self.migrator.migrate(pool)
+        epoch = try pool.write { db in
+            if let epoch = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") { return epoch }
+            let epoch = String(UInt64.random(in: 1...UInt64.max), radix: 36)
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('epoch', ?)", arguments: [epoch])
+            return epoch
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-accounts-records") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE users (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        password_hash TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        seq INTEGER NOT NULL DEFAULT 0,
+                        purged_seq INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE sessions (
+                        token_hash TEXT PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        device TEXT,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX sessions_by_user ON sessions(user_id);
+                    CREATE TABLE records (
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        state BLOB NOT NULL,
+                        seq INTEGER NOT NULL,
+                        deleted INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        PRIMARY KEY (user_id, id)
+                    ) WITHOUT ROWID;
+                    CREATE UNIQUE INDEX records_by_seq ON records(user_id, seq);
+                    CREATE INDEX records_deleted ON records(updated_at) WHERE deleted = 1;
+                    """)
+        }
+        return migrator
+    }
+
+    static func now() -> Int64 { HybridLogicalClock.wallNow() }
+
+    /// Creates an account with an already-hashed password.
+    public func createUser(name: String, passwordHash: String) async throws -> User {
+        let createdAt = Self.now()
+        return try await pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) == true {
+                throw SyncStoreError.userExists(name)
+            }
+            try db.execute(
+                sql: "INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?)",
+                arguments: [name, passwordHash, createdAt])
+            return User(id: db.lastInsertedRowID, name: name, createdAt: createdAt)
+        }
+    }
+
+    /// The account and its password hash, or nil.
+    public func user(named name: String) async throws -> (User, passwordHash: String)? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, name, created_at, password_hash FROM users WHERE name = ?", arguments: [name])
+            else {
+                return nil
+            }
+            return (User(id: row["id"], name: row["name"], createdAt: row["created_at"]), row["password_hash"])
+        }
+    }
+
+    /// Every account, by name.
+    public func users() async throws -> [User] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM users ORDER BY name").map {
+                User(id: $0["id"], name: $0["name"], createdAt: $0["created_at"])
+            }
+        }
+    }
+
+    /// Deletes an account with its sessions and records.
+    public func deleteUser(named name: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
+            if db.changesCount == 0 { throw SyncStoreError.noSuchUser(name) }
+        }
+    }
+
+    /// Stores a new session token's hash for a user.
+    public func createSession(userID: Int64, tokenHash: String, device: String?) async throws {
+        let createdAt = Self.now()
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO sessions (token_hash, user_id, device, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [tokenHash, userID, device, createdAt])
+        }
+    }
+
+    /// The user a session token hash belongs to, or nil when unknown or revoked.
+    public func user(forTokenHash tokenHash: String) async throws -> User? {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(
+                sql:
+                    "SELECT u.id, u.name, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
+            )
+            return try Row.fetchOne(statement, arguments: [tokenHash]).map {
+                User(id: $0["id"], name: $0["name"], createdAt: $0["created_at"])
+            }
+        }
+    }
+
+    /// Revokes a session.
+    public func deleteSession(tokenHash: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+        }
+    }
+
+    /// Merges pushed states, then reads the changes after `since`, in one write transaction.
+    public func sync(
+        userID: Int64, pushed: [RecordState], since: Cursor?, limit: Int
+    ) async throws -> (PushOutcome, ChangePage) {
+        let now = Self.now()
+        let epoch = epoch
+        // One write transaction per request: SQLite runs one writer at a time, so sequence numbers
+        // commit in order and no reader can pass a change that commits later.
+        return try await pool.write { db in
+            guard
+                let user = try Row.fetchOne(
+                    db, sql: "SELECT seq, purged_seq FROM users WHERE id = ?", arguments: [userID])
+            else {
+                throw SyncStoreError.noSuchUser(String(userID))
+            }
+            var sequence: Int64 = user["seq"]
+            let purged: Int64 = user["purged_seq"]
+            if let since, since.epoch != epoch || since.sequence < purged || since.sequence > sequence {
+                throw SyncStoreError.cursorExpired
+            }
+            var outcome = PushOutcome()
+            var pushedBytes: [String: [UInt8]] = [:]
+            let select = try db.cachedStatement(sql: "SELECT state FROM records WHERE user_id = ? AND id = ?")
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (user_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
+                        deleted = excluded.deleted, updated_at = excluded.updated_at
+                    """)
+            for state in pushed {
+                let stored = try Data.fetchOne(select, arguments: [userID, state.id])
+                var merged = state
+                var before: RecordState?
+                if let stored {
+                    before = try WireFormat.decode(stored, limits: .unlimited)
+                    do {
+                        merged = try RecordState.merge(before!, state)
+                    } catch let error as MarginShared.RecordError {
+                        throw SyncStoreError.invalidRecord(id: state.id, error)
+                    }
+                }
+                var writer = JSONWriter(capacity: 512)
+                merged.write(to: &writer)
+                if state == merged {
+                    pushedBytes[state.id] = writer.bytes
+                } else {
+                    var pushedWriter = JSONWriter(capacity: 512)
+                    state.write(to: &pushedWriter)
+                    pushedBytes[state.id] = pushedWriter.bytes
+                }
+                guard merged != before else { continue }
+                sequence += 1
+                outcome.merged += 1
+                outcome.conflictsCreated += max(0, merged.conflicts.count - (before?.conflicts.count ?? 0))
+                try upsert.execute(arguments: [
+                    userID, merged.id, merged.kind.rawValue, Data(writer.bytes), sequence, merged.isDeleted, now,
+                ])
+            }
+            if outcome.merged > 0 {
+                try db.execute(sql: "UPDATE users SET seq = ? WHERE id = ?", arguments: [sequence, userID])
+            }
+            let page = try Self.changes(
+                db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch,
+                skip: pushedBytes)
+            return (outcome, page)
+        }
+    }
+
+    static func changes(
+        _ db: Database, userID: Int64, after: Int64, latest: Int64, limit: Int, epoch: String, skip: [String: [UInt8]]
+    ) throws -> ChangePage {
+        let statement = try db.cachedStatement(
+            sql: "SELECT id, state, seq FROM records WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+        let rows = try Row.fetchAll(statement, arguments: [userID, after, limit + 1])
+        let more = rows.count > limit
+        var states: [[UInt8]] = []
+        var last = more ? after : latest
+        for row in rows.prefix(limit) {
+            let bytes = [UInt8](row["state"] as Data)
+            last = row["seq"]
+            if let pushed = skip[row["id"] as String], pushed == bytes { continue }
+            states.append(bytes)
+        }
+        return ChangePage(states: states, cursor: Cursor(epoch: epoch, sequence: last), more: more)
+    }
+
+    /// The changes after `since` without pushing anything (a read-only transaction).
+    public func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage {
+        let epoch = epoch
+        return try await pool.read { db in
+            guard
+                let user = try Row.fetchOne(
+                    db, sql: "SELECT seq, purged_seq FROM users WHERE id = ?", arguments: [userID])
+            else {
+                throw SyncStoreError.noSuchUser(String(userID))
+            }
+            let sequence: Int64 = user["seq"]
+            if let since, since.epoch != epoch || since.sequence < user["purged_seq"] || since.sequence > sequence {
+                throw SyncStoreError.cursorExpired
+            }
+            return try Self.changes(
+                db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch, skip: [:]
+            )
+        }
+    }
+
+    /// The newest cursor of a user's feed.
+    public func latestCursor(userID: Int64) async throws -> Cursor {
+        let sequence = try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM users WHERE id = ?", arguments: [userID]) ?? 0
+        }
+        return Cursor(epoch: epoch, sequence: sequence)
+    }
+
+    /// Forgets deleted records last changed before `cutoff`; cursors from before them get 410.
+    public func purgeTombstones(before cutoff: Int64) async throws -> Int {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT user_id, max(seq) AS seq, count(*) AS n FROM records WHERE deleted = 1 AND updated_at < ? GROUP BY user_id",
+                arguments: [cutoff])
+            var purged = 0
+            for row in rows {
+                // A cursor from before the newest forgotten delete could miss it: such cursors get 410.
+                try db.execute(
+                    sql: "UPDATE users SET purged_seq = max(purged_seq, ?) WHERE id = ?",
+                    arguments: [row["seq"] as Int64, row["user_id"] as Int64])
+                purged += row["n"] as Int
+            }
+            try db.execute(sql: "DELETE FROM records WHERE deleted = 1 AND updated_at < ?", arguments: [cutoff])
+            return purged
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import MarginShared
+
+/// An account on the server.
+public struct User: Hashable, Sendable {
+    /// The account's internal number.
+    public let id: Int64
+    /// The login name.
+    public let name: String
+    /// When the account was made, in milliseconds since 1970.
+    public let createdAt: Int64
+}
+
+/// A position in one user's change feed: every change with a higher sequence number is after it.
+public struct Cursor: Hashable, Sendable {
+    /// Identifies the store that issued the cursor; another store's cursors are not valid here.
+    public let epoch: String
+    /// The last sequence number the holder has seen.
+    public let sequence: Int64
+
+    /// A cursor at `sequence` of the store `epoch`.
+    public init(epoch: String, sequence: Int64) {
+        self.epoch = epoch
+        self.sequence = sequence
+    }
+
+    /// The opaque text form handed to clients.
+    public var token: String { "\(epoch).\(sequence)" }
+
+    /// Parses the text form, or returns nil when it is not one.
+    public init?(token: String) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isLetter || $0.isNumber }),
+            let sequence = Int64(parts[1]), sequence >= 0
+        else { return nil }
+        self.epoch = String(parts[0])
+        self.sequence = sequence
+    }
+}
+
+/// One page of a change feed: current states (as stored canonical JSON), oldest change first.
+public struct ChangePage: Sendable {
+    /// Canonical JSON of each changed record's current state.
+    public var states: [[UInt8]]
+    /// Where the next page starts.
+    public var cursor: Cursor
+    /// Whether more changes follow.
+    public var more: Bool
+}
+
+/// What a push did.
+public struct PushOutcome: Sendable, Equatable {
+    /// Records whose stored state changed.
+    public var merged = 0
+    /// Conflicting fields created by this push.
+    public var conflictsCreated = 0
+}
+
+/// Why the store refused a request.
+public enum SyncStoreError: Error, Equatable, Sendable {
+    /// A pushed record cannot merge with the stored one (say, a changed article id).
+    case invalidRecord(id: String, RecordError)
+    /// The cursor predates what the store still holds (tombstones purged) or comes from another store.
+    case cursorExpired
+    /// A user of that name already exists.
+    case userExists(String)
+    /// No user of that name.
+    case noSuchUser(String)
+}
+
+/// The server's storage: accounts, sessions and every user's records with their change sequence.
+///
+/// Implementations serialize writes per user, so a reader never passes a change that commits
+/// later with a lower sequence number.
+public protocol SyncStore: Sendable {
+    /// Creates an account with an already-hashed password.
+    func createUser(name: String, passwordHash: String) async throws -> User
+    /// The account and its password hash, or nil.
+    func user(named name: String) async throws -> (User, passwordHash: String)?
+    /// Every account, by name.
+    func users() async throws -> [User]
+    /// Deletes an account with its sessions and records.
+    func deleteUser(named name: String) async throws
+    /// Stores a new session token's hash for a user.
+    func createSession(userID: Int64, tokenHash: String, device: String?) async throws
+    /// The user a session token hash belongs to, or nil when unknown or revoked.
+    func user(forTokenHash tokenHash: String) async throws -> User?
+    /// Revokes a session.
+    func deleteSession(tokenHash: String) async throws
+    /// Merges pushed states into the user's records, then reads the changes after `since`, in one
+    /// transaction. Records whose stored state equals what was pushed are not returned.
+    func sync(
+        userID: Int64, pushed: [RecordState], since: Cursor?, limit: Int
+    ) async throws -> (PushOutcome, ChangePage)
+    /// The changes after `since`, without pushing anything.
+    func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage
+    /// The newest cursor of a user's feed.
+    func latestCursor(userID: Int64) async throws -> Cursor
+    /// Forgets deleted records last changed before `cutoff` (milliseconds since 1970); returns how many.
+    func purgeTombstones(before cutoff: Int64) async throws -> Int
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MarginServer
+
+/// The `margin-server` command line.
+@main
+struct MarginServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "margin-server",
+        abstract: "The Margin sync server: merges what every machine sends and hands back what they missed.",
+        subcommands: [Serve.self, UserCommand.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// The data directory option shared by every subcommand.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The data directory of the embedded SQLite store.")
+    var data = "margin-data"
+
+    func open() throws -> SQLiteSyncStore {
+        do {
+            return try SQLiteSyncStore(directory: data)
+        } catch {
+            throw ValidationError("cannot open the store in \(data): \(error)")
+        }
+    }
+}
+
+/// `margin-server serve`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server until SIGINT or SIGTERM.")
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @OptionGroup var data: DataOptions
+
+    @Flag(name: .customLong("no-signup"), help: "Refuse POST /v1/accounts; add users with `margin-server user add`.")
+    var noSignup = false
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(help: "Keep deleted records this many seconds before forgetting them (default 90 days).")
+    var tombstoneRetention: Int64 = 90 * 24 * 3600
+
+    @Option(help: "Check for forgettable deleted records this often, in seconds.")
+    var purgeInterval: Int64 = 3600
+
+    @Option(help: "The bcrypt cost for new passwords (4 to 31).")
+    var bcryptCost: UInt8 = 12
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
+        guard (0...65535).contains(port) else { throw ValidationError("the port must be 0 to 65535") }
+        guard (4...31).contains(bcryptCost) else { throw ValidationError("the bcrypt cost must be 4 to 31") }
+        guard tombstoneRetention >= 0, purgeInterval > 0 else { throw ValidationError("times must be positive") }
+    }
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = data.data
+        configuration.signupEnabled = !noSignup
+        configuration.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        configuration.tombstoneRetentionSeconds = tombstoneRetention
+        configuration.purgeIntervalSeconds = purgeInterval
+        configuration.bcryptCost = bcryptCost
+        let store = try data.open()
+        let host = host
+        let app = MarginServerApp.build(configuration: configuration, store: store) { port in
+            FileHandle.standardOutput.write(Data("margin-server listening on http://\(host):\(port)\n".utf8))
+        }
+        try await app.runService()
+    }
+}
+
+/// `margin-server user add|list|rm`.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage accounts.", subcommands: [Add.self, List.self, Remove.self])
+
+    /// `margin-server user add NAME`.
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account; the password is read from standard input (or a prompt on a terminal).")
+
+        @OptionGroup var data: DataOptions
+
+        @Option(help: "The bcrypt cost (4 to 31).")
+        var bcryptCost: UInt8 = 12
+
+        @Argument(help: "The username: 1 to 64 of a-z, 0-9, '.', '_' and '-'.")
+        var name: String
+
+        func validate() throws {
+            guard Credentials.isValidUsername(name) else {
+                throw ValidationError("a username is 1 to 64 of a-z, 0-9, '.', '_' and '-'")
+            }
+            guard (4...31).contains(bcryptCost) else { throw ValidationError("the bcrypt cost must be 4 to 31") }
+        }
+
+        func run() async throws {
+            let password: String
+            if isatty(STDIN_FILENO) == 1, let typed = getpass("Password for \(name): ") {
+                password = String(cString: typed)
+            } else {
+                password = readLine(strippingNewline: true) ?? ""
+            }
+            guard (8...1024).contains(password.utf8.count) else {
+                throw ValidationError("a password has 8 to 1024 bytes")
+            }
+            let store = try data.open()
+            let hash = try await Credentials(bcryptCost: bcryptCost).hash(password: password)
+            do {
+                _ = try await store.createUser(name: name, passwordHash: hash)
+            } catch SyncStoreError.userExists {
+                throw ValidationError("the user \(name) exists already")
+            }
+            print("added user \(name)")
+        }
+    }
+
+    /// `margin-server user list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts.")
+
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let users = try await data.open().users()
+            if users.isEmpty { print("No users.") }
+            let formatter = ISO8601DateFormatter()
+            for user in users {
+                print(
+                    "\(user.name)  since \(formatter.string(from: Date(timeIntervalSince1970: Double(user.createdAt) / 1000)))"
+                )
+            }
+        }
+    }
+
+    /// `margin-server user rm NAME`.
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Delete an account with its sessions and records.")
+
+        @OptionGroup var data: DataOptions
+
+        @Argument(help: "The username.")
+        var name: String
+
+        func run() async throws {
+            do {
+                try await data.open().deleteUser(named: name)
+            } catch SyncStoreError.noSuchUser {
+                throw ValidationError("no user \(name)")
+            }
+            print("removed user \(name)")
+        }
+    }
+}
