@@ -24,10 +24,7 @@ public enum MarginServerApp {
             router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "margin-server"),
-            services: [
-                TombstonePurger(store: store, configuration: configuration, logger: logger),
-                LongPollCloser(notifier: notifier),
-            ],
+            services: [TombstonePurger(store: store, configuration: configuration, logger: logger)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
@@ -62,15 +59,5 @@ struct TombstonePurger: Service {
                 return
             }
         }
-    }
-}
-
-/// Wakes waiting long-polls when the server starts shutting down, so in-flight requests finish fast.
-struct LongPollCloser: Service {
-    let notifier: ChangeNotifier
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        notifier.close()
     }
 }

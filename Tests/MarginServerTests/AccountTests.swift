@@ -1,0 +1,86 @@
+import Foundation
+import MarginShared
+import Testing
+
+@Suite struct AccountTests {
+    @Test func signupLoginLogoutAndRevokedTokens() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("ann")
+        #expect(token.count >= 43)
+        #expect(try await server.sync(token).reply.status == 200)
+
+        let second = try await server.login("ann")
+        #expect(second != token, "each login is its own session")
+
+        let wrong = try await server.json(
+            "POST", "/v1/sessions", .object([("username", .string("ann")), ("password", .string("wrong password"))]))
+        #expect(wrong.status == 401)
+        #expect(wrong.headers["content-type"] == "application/problem+json")
+        let unknown = try await server.json(
+            "POST", "/v1/sessions", .object([("username", .string("nobody")), ("password", .string("whatever1"))]))
+        #expect(unknown.status == 401)
+
+        let again = try await server.json(
+            "POST", "/v1/accounts", .object([("username", .string("ann")), ("password", .string("another pass"))]))
+        #expect(again.status == 409)
+        #expect(again.json?["type"]?.string == "urn:margin:problem:user-exists")
+        for (name, password) in [("Bad Name", "long enough"), ("ok", "short"), ("../etc", "long enough")] {
+            let bad = try await server.json(
+                "POST", "/v1/accounts", .object([("username", .string(name)), ("password", .string(password))]))
+            #expect(bad.status == 422, "\(name)")
+        }
+
+        let logout = try await server.request("DELETE", "/v1/sessions/current", token: token)
+        #expect(logout.status == 204)
+        let revoked = try await server.sync(token)
+        #expect(revoked.reply.status == 401)
+        #expect(revoked.reply.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        #expect(try await server.sync(second).reply.status == 200, "other sessions stay valid")
+        #expect(try await server.request("DELETE", "/v1/sessions/current", token: token).status == 401)
+    }
+
+    @Test func signupCanBeTurnedOff() async throws {
+        let server = try ServerProcess(["--no-signup"])
+        defer { server.stop() }
+        let reply = try await server.json(
+            "POST", "/v1/accounts", .object([("username", .string("ann")), ("password", .string("long enough"))]))
+        #expect(reply.status == 403)
+        #expect(reply.json?["type"]?.string == "urn:margin:problem:signup-disabled")
+    }
+
+    @Test func usersAddedFromTheCommandLineCanLogIn() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("margin-users-\(UUID().uuidString)")
+            .path
+        let add = Process()
+        add.executableURL = ServerProcess.binDirectory.appendingPathComponent("margin-server")
+        add.arguments = ["user", "add", "bob", "--data", data, "--bcrypt-cost", "4"]
+        let input = Pipe()
+        add.standardInput = input
+        add.standardOutput = FileHandle.nullDevice
+        try add.run()
+        input.fileHandleForWriting.write(Data("bob's password\n".utf8))
+        try input.fileHandleForWriting.close()
+        add.waitUntilExit()
+        #expect(add.terminationStatus == 0)
+        let server = try ServerProcess(["--no-signup"], data: data)
+        defer { server.stop() }
+        let token = try await server.login("bob", password: "bob's password")
+        #expect(try await server.sync(token).reply.status == 200)
+    }
+
+    @Test func healthAndMetrics() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let health = try await server.request("GET", "/healthz", contentType: nil)
+        #expect(health.status == 200 && health.json?["status"]?.string == "ok")
+        let token = try await server.signup("ann")
+        var writer = Writer("laptop")
+        _ = try await server.sync(token, push: [writer.note("n-1", body: "x")])
+        let metrics = try await server.request("GET", "/metrics", contentType: nil).text
+        #expect(metrics.contains("margin_http_requests_total{method=\"POST\",route=\"/v1/sync\",status=\"200\"} 1"))
+        #expect(metrics.contains("margin_records_merged_total 1"))
+        #expect(metrics.contains("margin_http_request_duration_seconds_bucket{le=\"+Inf\"}"))
+        #expect(metrics.contains("margin_long_polls_open 0"))
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import MarginShared
+import Testing
+
+@Suite struct SyncTests {
+    @Test func pushPullPaginationAndIdempotentRepush() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let laptop = try await server.signup("ann")
+        let desktop = try await server.login("ann")
+        var writer = Writer("laptop")
+        let notes = (0..<25).map { writer.note(String(format: "n-%03d", $0), body: "note \($0)") }
+        let pushed = try await server.sync(laptop, push: notes)
+        #expect(pushed.reply.status == 200)
+        #expect(pushed.states.isEmpty, "what was pushed is not echoed back")
+
+        var pulled: [RecordState] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let page = try await server.sync(desktop, since: cursor, limit: 10)
+            #expect(page.reply.status == 200)
+            pulled += page.states
+            cursor = page.cursor
+            pages += 1
+            if !page.more { break }
+        } while pages < 10
+        #expect(pages == 3)
+        #expect(pulled.map(\.id) == notes.map(\.id), "oldest change first")
+        #expect(pulled == notes)
+
+        // Pushing the same batch again changes nothing: no new sequence numbers, nothing to pull.
+        let again = try await server.sync(laptop, push: notes, since: cursor)
+        #expect(again.states.isEmpty)
+        #expect(again.cursor == cursor)
+        let after = try await server.sync(desktop, since: cursor)
+        #expect(after.states.isEmpty && after.cursor == cursor)
+    }
+
+    @Test func concurrentEditsMergeOnTheServer() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let laptopToken = try await server.signup("ann")
+        let desktopToken = try await server.login("ann")
+        var laptop = Writer("laptop")
+        var desktop = Writer("desktop")
+        let base = laptop.note("n-1", body: "first", tags: ["a"])
+        let first = try await server.sync(laptopToken, push: [base])
+        let start = try await server.sync(desktopToken)
+        #expect(start.states == [base])
+        let left = laptop.edit(base, [.set("body", .string("laptop")), .addTag("l")])
+        let right = desktop.edit(base, [.set("body", .string("desktop")), .addTag("d")])
+        _ = try await server.sync(laptopToken, push: [left], since: first.cursor)
+        let merged = try await server.sync(desktopToken, push: [right], since: start.cursor)
+        #expect(merged.states.count == 1, "the merged state differs from what the desktop pushed, so it comes back")
+        let state = try #require(merged.states.first)
+        #expect(state == (try RecordState.merge(left, right)))
+        #expect(state.tagNames == ["a", "d", "l"])
+        #expect(state.conflicts.map(\.field) == ["body"])
+        let metrics = try await server.request("GET", "/metrics", contentType: nil).text
+        #expect(metrics.contains("margin_conflicts_created_total 1"))
+    }
+
+    @Test func usersAreIsolatedEvenWhenTheyKnowTheIDs() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let ann = try await server.signup("ann")
+        let bob = try await server.signup("bob")
+        var annWriter = Writer("annlaptop")
+        var bobWriter = Writer("boblaptop")
+        let secret = annWriter.note("n-secret", body: "ann's private note")
+        _ = try await server.sync(ann, push: [secret])
+        #expect(try await server.sync(bob).states.isEmpty, "bob sees nothing of ann's")
+        // Bob pushes a record with ann's id: it lands in bob's own space.
+        let forged = bobWriter.note("n-secret", body: "bob overwrites")
+        _ = try await server.sync(bob, push: [forged])
+        let annView = try await server.sync(ann)
+        #expect(annView.states == [secret])
+        let bobView = try await server.sync(bob)
+        #expect(bobView.states.isEmpty || bobView.states == [forged])
+        let changes = try await server.request("GET", "/v1/changes", token: bob, contentType: nil)
+        #expect(!changes.text.contains("private"))
+    }
+
+    @Test func concurrentPushersAndAPollingReaderSeeEveryChangeOnceInOrder() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("ann")
+        let reader = try await server.login("ann")
+        let pushers = 6
+        let perPusher = 40
+        let expected = Set((0..<pushers).flatMap { p in (0..<perPusher).map { "n-\(p)-\($0)" } })
+        async let pushing: Void = withThrowingTaskGroup(of: Void.self) { group in
+            for p in 0..<pushers {
+                group.addTask {
+                    var writer = Writer("pusher\(p)")
+                    for index in stride(from: 0, to: perPusher, by: 4) {
+                        let batch = (index..<index + 4).map { writer.note("n-\(p)-\($0)", body: "body") }
+                        let reply = try await server.sync(token, push: batch)
+                        #expect(reply.reply.status == 200)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        var seen: [String] = []
+        var cursor: String?
+        var sequences: [Int64] = []
+        let deadline = Date().addingTimeInterval(60)
+        while Set(seen).count < expected.count && Date() < deadline {
+            let page = try await server.sync(reader, since: cursor, limit: 7)
+            #expect(page.reply.status == 200)
+            seen += page.states.map(\.id)
+            cursor = page.cursor
+            sequences.append(Int64(page.cursor.split(separator: ".").last!)!)
+        }
+        try await pushing
+        while true {
+            let page = try await server.sync(reader, since: cursor, limit: 50)
+            seen += page.states.map(\.id)
+            cursor = page.cursor
+            if page.states.isEmpty && !page.more { break }
+        }
+        #expect(seen.count == expected.count, "every change exactly once")
+        #expect(Set(seen) == expected)
+        #expect(sequences == sequences.sorted(), "the cursor only moves forward")
+        // Oldest first: each pusher's notes arrive in the order it pushed them.
+        for p in 0..<pushers {
+            let mine = seen.filter { $0.hasPrefix("n-\(p)-") }
+            #expect(mine == (0..<perPusher).map { "n-\(p)-\($0)" })
+        }
+    }
+
+    @Test func longPollWakesWhenAChangeArrives() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("ann")
+        let start = try await server.sync(token)
+        let waiting = Task {
+            let began = Date()
+            let reply = try await server.request(
+                "GET", "/v1/changes?since=\(start.cursor)&wait=30", token: token, contentType: nil)
+            return (reply, Date().timeIntervalSince(began))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let metrics = try await server.request("GET", "/metrics", contentType: nil).text
+        #expect(metrics.contains("margin_long_polls_open 1"))
+        var writer = Writer("laptop")
+        let pushedAt = Date()
+        _ = try await server.sync(token, push: [writer.note("n-1", body: "wake up")])
+        let (reply, waited) = try await waiting.value
+        #expect(reply.status == 200)
+        #expect(reply.text.contains("wake up"))
+        #expect(waited < 25, "woke on the push, not at the 30 s timeout")
+        print("long-poll woke \(String(format: "%.0f", Date().timeIntervalSince(pushedAt) * 1000)) ms after the push")
+
+        let empty = try await server.request(
+            "GET", "/v1/changes?since=\(start.cursor)&wait=1&limit=1", token: token, contentType: nil)
+        #expect(empty.json?["changes"] != .array([]))
+        let timeout = try await server.request(
+            "GET", "/v1/changes?since=\(reply.json!["cursor"]!.string!)&wait=1", token: token, contentType: nil)
+        #expect(timeout.status == 200 && timeout.json?["changes"] == .array([]))
+    }
+
+    @Test func cursorsOlderThanTheRetentionWindowGet410() async throws {
+        let server = try ServerProcess(["--tombstone-retention", "1", "--purge-interval", "1"])
+        defer { server.stop() }
+        let token = try await server.signup("ann")
+        var writer = Writer("laptop")
+        let note = writer.note("n-1", body: "to be deleted")
+        let first = try await server.sync(token, push: [note])
+        let deleted = writer.delete(note)
+        let second = try await server.sync(token, push: [deleted], since: first.cursor)
+        #expect(second.reply.status == 200)
+        try await Task.sleep(for: .seconds(3))
+        let stale = try await server.sync(token, since: first.cursor)
+        #expect(stale.reply.status == 410)
+        #expect(stale.reply.json?["type"]?.string == "urn:margin:problem:cursor-expired")
+        let fresh = try await server.sync(token, since: second.cursor)
+        #expect(fresh.reply.status == 200)
+        let fromScratch = try await server.sync(token)
+        #expect(fromScratch.reply.status == 200 && fromScratch.states.isEmpty, "the tombstone itself was forgotten")
+        let foreign = try await server.sync(token, since: "zzz.1")
+        #expect(foreign.reply.status == 410, "a cursor from another store")
+    }
+
+    @Test func gracefulShutdownFinishesInFlightRequests() async throws {
+        let server = try ServerProcess()
+        let token = try await server.signup("ann")
+        let start = try await server.sync(token)
+        let waiting = Task {
+            try await server.request("GET", "/v1/changes?since=\(start.cursor)&wait=30", token: token, contentType: nil)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let began = Date()
+        kill(server.process.processIdentifier, SIGTERM)
+        let reply = try await waiting.value
+        server.process.waitUntilExit()
+        #expect(reply.status == 200, "the long-poll was answered, not cut")
+        #expect(Date().timeIntervalSince(began) < 20)
+        #expect(server.process.terminationStatus == 0)
+    }
+}
