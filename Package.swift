@@ -38,9 +38,15 @@ let package = Package(
             path: "Server",
             swiftSettings: strict
         ),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(
+            name: "MarginCurl", dependencies: ["MarginClient", "CCurl"], path: "Sources/MarginCurl", swiftSettings: strict
+        ),
         .executableTarget(
             name: "margin",
-            dependencies: ["MarginClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MarginClient", "MarginCurl", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/margin",
             swiftSettings: strict
         ),

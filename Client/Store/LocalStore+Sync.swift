@@ -28,7 +28,26 @@ extension LocalStore {
     /// Local edits not yet pushed are merged, never overwritten.
     @discardableResult
     public func apply(_ states: [RecordState], cursor: String?) throws(StoreError) -> ApplyOutcome {
+        try write { db in try apply(db, states, cursor: cursor, acknowledging: []) }
+    }
+
+    /// Applies a pulled page and clears the outbox entries it acknowledges, in one transaction.
+    ///
+    /// The cursor moves only when it still is `since`, so a slower, older page never moves it back.
+    @discardableResult
+    public func apply(
+        _ states: [RecordState], cursor: String, since: String?, acknowledging pushed: [PendingChange]
+    ) throws(StoreError) -> ApplyOutcome {
         try write { db in
+            let current = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE id = 1")
+            return try apply(db, states, cursor: current == since ? cursor : nil, acknowledging: pushed)
+        }
+    }
+
+    private func apply(
+        _ db: Database, _ states: [RecordState], cursor: String?, acknowledging pushed: [PendingChange]
+    ) throws -> ApplyOutcome {
+        do {
             var outcome = ApplyOutcome()
             var latest: Timestamp?
             var reanchorArticles: [String: String] = [:]
@@ -63,9 +82,10 @@ extension LocalStore {
                 _ = try reanchor(db, articleID: articleID, content: content)
             }
             if let cursor {
-                try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1").execute(arguments: [cursor]
-                )
+                try db.cachedStatement(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1")
+                    .execute(arguments: [cursor])
             }
+            try Self.acknowledge(db, pushed)
             return outcome
         }
     }
@@ -89,9 +109,65 @@ extension LocalStore {
 
     /// Clears outbox entries the server acknowledged, unless the record was edited again since.
     public func acknowledge(_ changes: [PendingChange]) throws(StoreError) {
+        try write { db in try Self.acknowledge(db, changes) }
+    }
+
+    static func acknowledge(_ db: Database, _ changes: [PendingChange]) throws {
+        let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE record_id = ? AND version = ?")
+        for change in changes { try statement.execute(arguments: [change.state.id, change.version]) }
+    }
+
+    /// Forgets the cursor, so the next sync pulls everything again.
+    public func resetCursor() throws(StoreError) {
+        try write { db in try db.execute(sql: "UPDATE sync_state SET cursor = NULL WHERE id = 1") }
+    }
+
+    /// After a full resync: drops records the server no longer has and that hold no unsent change
+    /// here (deleted elsewhere, and their tombstones since forgotten).
+    public func forgetRecords(notIn kept: Set<String>) throws(StoreError) {
         try write { db in
-            let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE record_id = ? AND version = ?")
-            for change in changes { try statement.execute(arguments: [change.state.id, change.version]) }
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM records WHERE id NOT IN (SELECT record_id FROM outbox)")
+            for id in ids where !kept.contains(id) {
+                try db.execute(
+                    sql: "DELETE FROM search WHERE rowid = (SELECT rowid FROM records WHERE id = ?)", arguments: [id])
+                try db.execute(sql: "DELETE FROM records WHERE id = ?", arguments: [id])
+            }
+        }
+    }
+
+    /// Records that a sync finished (with no error) or failed (with one).
+    public func recordSync(error: String?) throws(StoreError) {
+        try write { db in
+            if let error {
+                try db.execute(sql: "UPDATE sync_state SET last_error = ? WHERE id = 1", arguments: [error])
+            } else {
+                try db.execute(
+                    sql: "UPDATE sync_state SET last_sync = ?, last_error = NULL WHERE id = 1",
+                    arguments: [HybridLogicalClock.wallNow()])
+            }
+        }
+    }
+
+    /// The server and user this store syncs with, or nil when never logged in.
+    public func account() throws(StoreError) -> (server: String, user: String)? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT server, user FROM sync_state WHERE id = 1"),
+                let server = row["server"] as String?, let user = row["user"] as String?
+            else { return nil }
+            return (server, user)
+        }
+    }
+
+    /// Sets the server and user; switching to another one forgets the cursor of the old one.
+    public func setAccount(server: String, user: String) throws(StoreError) {
+        try write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT server, user FROM sync_state WHERE id = 1")
+            let same = row?["server"] as String? == server && row?["user"] as String? == user
+            try db.execute(
+                sql:
+                    "UPDATE sync_state SET server = ?, user = ?, cursor = CASE WHEN ? THEN cursor ELSE NULL END WHERE id = 1",
+                arguments: [server, user, same])
         }
     }
 

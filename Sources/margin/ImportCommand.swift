@@ -1,30 +1,32 @@
 import ArgumentParser
 import Foundation
 import MarginClient
+import MarginCurl
 import MarginShared
 
 /// `margin import FILE|-`: stores the articles a document holds.
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import an article from a plain-text or HTML file (or - for standard input).",
+        abstract: "Import an article from a web address, a plain-text or HTML file, or - for standard input.",
         discussion: "Importing a changed version of a stored article updates it and re-anchors its notes."
     )
 
     @OptionGroup var profile: Profile
     @OptionGroup var output: JSONOutput
 
-    @Argument(help: "A plain-text or HTML file, or - for standard input.")
+    @Argument(help: "An http(s) address, a plain-text or HTML file, or - for standard input.")
     var file: String
 
     @Option(help: "The article's address, when the file does not name it.")
     var url: String?
 
-    func run() throws {
-        let data = try readInput(file)
+    func run() async throws {
+        let isWeb = file.hasPrefix("http://") || file.hasPrefix("https://")
+        let data = isWeb ? try await Self.fetch(file) : try readInput(file)
         let articles: [ImportedArticle]
         do {
-            articles = try ArticleImporter.importDocument(data, url: url)
+            articles = try ArticleImporter.importDocument(data, url: url ?? (isWeb ? file : nil))
         } catch {
             throw ValidationError("\(file): \(error)")
         }
@@ -53,6 +55,22 @@ struct ImportCommand: ParsableCommand {
                 )
             }
         }
+    }
+}
+
+extension ImportCommand {
+    /// Downloads a page through libcurl.
+    static func fetch(_ address: String) async throws -> Data {
+        let request = TransportRequest(
+            method: "GET", url: address, headers: ["Accept": "text/html, text/plain"], timeoutSeconds: 30)
+        let response: TransportResponse
+        do {
+            response = try await CurlTransport().send(request)
+        } catch {
+            throw ValidationError("cannot fetch \(address): \(error)")
+        }
+        guard response.status == 200 else { throw ValidationError("cannot fetch \(address): HTTP \(response.status)") }
+        return response.body
     }
 }
 

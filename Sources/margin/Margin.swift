@@ -3,7 +3,7 @@ import Foundation
 
 /// The `margin` command line: the client core, fully offline.
 @main
-struct Margin: ParsableCommand {
+struct Margin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Keep articles, notes and bookmarks on every machine, offline first.",
         discussion: "The profile lives in --home, else $MARGIN_HOME, else $XDG_DATA_HOME/margin.",
@@ -11,15 +11,20 @@ struct Margin: ParsableCommand {
             ImportCommand.self, PreviewCommand.self, ArticlesCommand.self, ShowCommand.self, NoteCommand.self,
             NotesCommand.self, BookmarkCommand.self, BookmarksCommand.self, TagCommand.self, ArchiveCommand.self,
             FavoriteCommand.self, ProgressCommand.self, SearchCommand.self, ConflictsCommand.self,
-            ResolveCommand.self, ExportCommand.self, StatusCommand.self, WriteLoopCommand.self,
+            ResolveCommand.self, ExportCommand.self, StatusCommand.self, SignupCommand.self, LoginCommand.self,
+            LogoutCommand.self, SyncCommand.self, WriteLoopCommand.self,
         ]
     )
 
     /// Runs the command; a failure prints one line on stderr and exits non-zero.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }

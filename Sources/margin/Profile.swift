@@ -8,9 +8,12 @@ struct Profile: ParsableArguments {
     @Option(name: .long, help: "The profile folder (default: $MARGIN_HOME, else $XDG_DATA_HOME/margin).")
     var home: String?
 
+    /// The profile folder.
+    var directory: String { home ?? LocalStore.defaultHome() }
+
     /// Opens the profile's store.
     func open() throws -> LocalStore {
-        try LocalStore(home: home ?? LocalStore.defaultHome())
+        try LocalStore(home: directory)
     }
 }
 

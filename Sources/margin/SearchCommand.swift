@@ -74,7 +74,10 @@ struct ConflictsCommand: ParsableCommand {
                     "\(short[record.id]) \(record.kind.rawValue) \(conflict.field): \(conflict.siblings.count) versions"
                 )
                 for (index, sibling) in conflict.siblings.enumerated() {
-                    let origin = sibling.dots.map(\.replica.rawValue).joined(separator: ", ")
+                    let origin = sibling.dots.map {
+                        $0.replica == store.replicaID ? "this machine" : "replica \($0.replica)"
+                    }
+                    .joined(separator: ", ")
                     let mark = index == 0 ? " (shown)" : ""
                     print("  [\(index + 1)] \(sibling.value.description.replacingOccurrences(of: "\n", with: " "))")
                     print("      from \(origin) at \(day(sibling.stamp.wallMillis))\(mark)")

@@ -1,0 +1,216 @@
+import Foundation
+import MarginShared
+
+/// Where a sync is: records sent and received so far.
+public struct SyncProgress: Sendable, Equatable {
+    /// Local changes pushed and acknowledged.
+    public var pushed = 0
+    /// Remote states applied.
+    public var pulled = 0
+    /// Local changes waiting when the sync started.
+    public var toPush = 0
+}
+
+/// What a finished sync did.
+public struct SyncSummary: Sendable, Equatable {
+    /// Local changes pushed and acknowledged.
+    public var pushed = 0
+    /// Remote states applied.
+    public var pulled = 0
+    /// Conflicting fields that appeared.
+    public var newConflicts = 0
+    /// Whether the server forgot our cursor and everything was pulled again.
+    public var fullResync = false
+    /// Retries after transient failures.
+    public var retries = 0
+}
+
+/// Pushes the outbox and pulls pages through `POST /v1/sync` until the server has nothing more.
+public struct SyncEngine: Sendable {
+    /// The local store.
+    public let store: LocalStore
+    /// How requests reach the server.
+    public let transport: any SyncTransport
+    /// The server's base URL, without a trailing slash.
+    public let server: String
+    /// The bearer token.
+    public let token: String
+    /// Records pushed per request.
+    public var pushBatch = 500
+    /// Records pulled per page.
+    public var pageLimit = 1_000
+    /// Attempts per request before giving up on transient failures.
+    public var maxAttempts = 6
+    /// First backoff delay, in seconds; it doubles each retry, with jitter, up to `maxBackoff`.
+    public var baseBackoff = 0.2
+    /// The longest backoff delay, in seconds.
+    public var maxBackoff = 8.0
+
+    /// An engine for one store and server session.
+    public init(store: LocalStore, transport: any SyncTransport, server: String, token: String) {
+        self.store = store
+        self.transport = transport
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.token = token
+    }
+
+    /// Syncs until the outbox is empty and the server has nothing newer; resumable at any point.
+    public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws(SyncError) -> SyncSummary {
+        do {
+            let summary = try await run(progress: progress)
+            try store.recordSync(error: nil)
+            return summary
+        } catch {
+            let failure = Self.syncError(error)
+            try? store.recordSync(error: failure.description)
+            throw failure
+        }
+    }
+
+    private func run(progress: @Sendable (SyncProgress) -> Void) async throws -> SyncSummary {
+        var summary = SyncSummary()
+        var state = SyncProgress()
+        state.toPush = try store.status().pending
+        var cursor = try store.cursor()
+        var seenInResync: Set<String>?
+        while true {
+            let pending = try store.pendingChanges(limit: pushBatch)
+            let page: Page
+            do {
+                page = try await exchange(since: cursor, push: pending.map(\.state), summary: &summary)
+            } catch {
+                guard case .rejected(status: 410, _) = error, cursor != nil else { throw error }
+                // The server forgot what we last saw: pull everything again, merging (never
+                // discarding) what is still unsent here.
+                cursor = nil
+                seenInResync = []
+                summary.fullResync = true
+                try store.resetCursor()
+                continue
+            }
+            let states = try page.states.map { try WireFormat.decode($0) }
+            seenInResync?.formUnion(states.map(\.id))
+            seenInResync?.formUnion(pending.map(\.state.id))
+            let outcome = try store.apply(states, cursor: page.cursor, since: cursor, acknowledging: pending)
+            cursor = page.cursor
+            summary.pushed += pending.count
+            summary.pulled += states.count
+            summary.newConflicts += outcome.newConflicts
+            state.pushed = summary.pushed
+            state.pulled = summary.pulled
+            progress(state)
+            var morePending = false
+            if pending.count == pushBatch { morePending = try store.status().pending > 0 }
+            if !page.more && !morePending { break }
+        }
+        if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
+        return summary
+    }
+
+    static func syncError(_ error: any Error) -> SyncError {
+        switch error {
+        case let error as SyncError: error
+        case let error as StoreError: .store(error)
+        case let error as MarginShared.RecordError:
+            .rejected(status: 200, detail: "the server sent an invalid record: \(error)")
+        default: .unavailable("\(error)")
+        }
+    }
+
+    /// Waits up to `seconds` for changes made elsewhere, applies them, and returns how many arrived.
+    public func waitForChanges(seconds: Int) async throws(SyncError) -> Int {
+        do {
+            let cursor = try store.cursor()
+            var url = "\(server)/v1/changes?wait=\(seconds)&limit=\(pageLimit)"
+            if let cursor { url += "&since=\(cursor)" }
+            let request = TransportRequest(
+                method: "GET", url: url, headers: ["Authorization": "Bearer \(token)"], timeoutSeconds: seconds + 30)
+            var summary = SyncSummary()
+            let page = try await send(request, summary: &summary)
+            let states = try page.states.map { try WireFormat.decode($0) }
+            if let cursor {
+                try store.apply(states, cursor: page.cursor, since: cursor, acknowledging: [])
+            }
+            return states.count
+        } catch SyncError.rejected(status: 410, _) {
+            return 0  // the next full sync starts over
+        } catch {
+            throw Self.syncError(error)
+        }
+    }
+
+    struct Page {
+        var states: [JSONValue]
+        var cursor: String
+        var more: Bool
+    }
+
+    private func exchange(since cursor: String?, push: [RecordState], summary: inout SyncSummary)
+        async throws(SyncError) -> Page
+    {
+        var writer = JSONWriter(capacity: 1024 + push.count * 512)
+        writer.raw("{\"changes\":[")
+        for (index, state) in push.enumerated() {
+            if index > 0 { writer.raw(",") }
+            state.write(to: &writer)
+        }
+        writer.raw("],\"limit\":")
+        writer.int(pageLimit)
+        writer.raw(",\"since\":")
+        if let cursor { writer.string(cursor) } else { writer.raw("null") }
+        writer.raw("}")
+        let request = TransportRequest(
+            method: "POST", url: "\(server)/v1/sync",
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"], body: Data(writer.bytes))
+        return try await send(request, summary: &summary)
+    }
+
+    /// Sends with retries on transient failures: exponential backoff with jitter, Retry-After honoured.
+    private func send(_ request: TransportRequest, summary: inout SyncSummary) async throws(SyncError) -> Page {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var delay = min(maxBackoff, baseBackoff * pow(2, Double(attempt - 1))) * Double.random(in: 0.5...1.0)
+            let failure: String
+            do {
+                let response = try await transport.send(request)
+                switch response.status {
+                case 200:
+                    return try Self.page(response.body)
+                case 401:
+                    throw SyncError.unauthorized(Self.detail(response))
+                case 410:
+                    throw SyncError.rejected(status: 410, detail: Self.detail(response))
+                case 429, 500...599:
+                    failure = "\(response.status): \(Self.detail(response))"
+                    if let retryAfter = response.headers["retry-after"].flatMap(Double.init) {
+                        delay = max(delay, retryAfter)
+                    }
+                default:
+                    throw SyncError.rejected(status: response.status, detail: Self.detail(response))
+                }
+            } catch let error as TransportError {
+                guard error.isTransient else { throw .unavailable(error.description) }
+                failure = error.description
+            } catch let error as SyncError {
+                throw error
+            } catch {
+                failure = "\(error)"
+            }
+            guard attempt < maxAttempts else { throw .unavailable("\(failure) (after \(attempt) attempts)") }
+            summary.retries += 1
+            try? await Task.sleep(for: .seconds(delay))
+        }
+    }
+
+    static func page(_ body: Data) throws(SyncError) -> Page {
+        guard let json = try? JSONValue.parse(body), case .array(let states)? = json["changes"],
+            let cursor = json["cursor"]?.string, case .bool(let more)? = json["more"]
+        else { throw .rejected(status: 200, detail: "the server's answer is not a change page") }
+        return Page(states: states, cursor: cursor, more: more)
+    }
+
+    static func detail(_ response: TransportResponse) -> String {
+        (try? JSONValue.parse(response.body))?["detail"]?.string ?? "HTTP \(response.status)"
+    }
+}

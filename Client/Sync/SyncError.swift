@@ -1,0 +1,22 @@
+/// Why a sync stopped.
+public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not logged in, or the token was revoked.
+    case unauthorized(String)
+    /// The server refused the request for good (a 4xx other than 401, 410 and 429).
+    case rejected(status: Int, detail: String)
+    /// The server or the network kept failing after every retry.
+    case unavailable(String)
+    /// The local store failed.
+    case store(StoreError)
+
+    /// A one-line explanation with what to do.
+    public var description: String {
+        switch self {
+        case .unauthorized(let detail): "not logged in (\(detail)); run `margin login --server URL --user NAME`"
+        case .rejected(let status, let detail): "the server refused the sync (\(status)): \(detail)"
+        case .unavailable(let detail):
+            "the server could not be reached: \(detail); local changes are kept, try again later"
+        case .store(let error): error.description
+        }
+    }
+}

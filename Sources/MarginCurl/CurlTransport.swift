@@ -1,0 +1,121 @@
+import CCurl
+import Foundation
+import MarginClient
+
+/// A `SyncTransport` over libcurl: one easy handle reused for every request, so the connection stays open.
+public final class CurlTransport {
+    private let handle: UnsafeMutableRawPointer
+    private let queue = DispatchQueue(label: "margin.curl")
+    /// Seconds allowed to connect.
+    public let connectTimeoutSeconds: Int
+    /// Abort when slower than 1 byte/s for this many seconds (beyond a request's own wait).
+    public let lowSpeedSeconds: Int
+
+    /// A transport with its own connection.
+    public init(connectTimeoutSeconds: Int = 10, lowSpeedSeconds: Int = 30) {
+        Self.globalInit
+        handle = curl_easy_init()
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.lowSpeedSeconds = lowSpeedSeconds
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    /// Sends one request on the shared handle, off the cooperative thread pool.
+    public func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
+        let result: Result<TransportResponse, TransportError> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.perform(request)) }
+        }
+        return try result.get()
+    }
+
+    private final class Exchange {
+        var body = Data()
+        var headers: [String: String] = [:]
+    }
+
+    private func perform(_ request: TransportRequest) -> Result<TransportResponse, TransportError> {
+        // Reset keeps the live connection and the DNS cache; only the options go.
+        curl_easy_reset(handle)
+        let exchange = Exchange()
+        let context = Unmanaged.passUnretained(exchange).toOpaque()
+        margin_curl_setopt_string(handle, CURLOPT_URL, request.url)
+        margin_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        margin_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutSeconds * 1000)
+        margin_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutSeconds * 1000)
+        margin_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+        margin_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(lowSpeedSeconds, request.timeoutSeconds))
+        margin_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        margin_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+        margin_curl_setopt_string(handle, CURLOPT_USERAGENT, "margin/1")
+        margin_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
+            exchange.body.append(UnsafeRawPointer(data!).assumingMemoryBound(to: UInt8.self), count: size * count)
+            return size * count
+        }
+        margin_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        margin_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+            if line.hasPrefix("HTTP/") { exchange.headers = [:] }
+            if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                exchange.headers[name] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            }
+            return size * count
+        }
+        margin_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+
+        var list: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers { list = curl_slist_append(list, "\(name): \(value)") }
+        list = curl_slist_append(list, "Expect:")  // no 100-continue round trip for large bodies
+        defer { curl_slist_free_all(list) }
+        margin_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list)
+
+        let body = request.body ?? Data()
+        let code: CURLcode = body.withUnsafeBytes { bytes in
+            switch request.method {
+            case "GET":
+                margin_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            case "POST":
+                margin_curl_setopt_long(handle, CURLOPT_POST, 1)
+                margin_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+                margin_curl_setopt_pointer(
+                    handle, CURLOPT_POSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            default:
+                margin_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else { return .failure(Self.error(code, url: request.url)) }
+        var status = 0
+        margin_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(TransportResponse(status: status, headers: exchange.headers, body: exchange.body))
+    }
+
+    static func error(_ code: CURLcode, url: String) -> TransportError {
+        let message = String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .dnsFailure(host: URLComponents(string: url)?.host ?? url)
+        case CURLE_COULDNT_CONNECT:
+            return .connectionRefused("\(url): \(message)")
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout("\(url): \(message)")
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tlsFailure("\(url): \(message)")
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_BAD_CONTENT_ENCODING:
+            return .connectionLost("\(url): \(message)")
+        default:
+            return .other("\(url): \(message)")
+        }
+    }
+}
+
+// The handle is only touched on `queue`, one request at a time.
+extension CurlTransport: @unchecked Sendable, SyncTransport {}
