@@ -40,7 +40,10 @@ let package = Package(
         ),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
-            name: "MarginCurl", dependencies: ["MarginClient", "CCurl"], path: "Sources/MarginCurl", swiftSettings: strict
+            name: "MarginCurl",
+            dependencies: ["MarginClient", "CCurl"],
+            path: "Sources/MarginCurl",
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "margin",
