@@ -83,16 +83,28 @@ let package = Package(
             path: "Tests/MarginClientTests",
             swiftSettings: strict
         ),
+        .target(
+            name: "MarginTestSupport",
+            dependencies: ["MarginShared"],
+            path: "Tests/MarginTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "MarginCLITests",
-            dependencies: ["MarginClient"],
+            dependencies: ["MarginClient", "MarginTestSupport"],
             path: "Tests/MarginCLITests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "MarginServerTests",
-            dependencies: ["MarginServer", "MarginShared"],
+            dependencies: ["MarginServer", "MarginShared", "MarginTestSupport"],
             path: "Tests/MarginServerTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarginEndToEndTests",
+            dependencies: ["MarginClient", "MarginCurl", "MarginTestSupport"],
+            path: "Tests/MarginEndToEndTests",
             swiftSettings: strict
         ),
     ]

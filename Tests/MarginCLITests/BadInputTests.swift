@@ -1,4 +1,5 @@
 import Foundation
+import MarginTestSupport
 import Testing
 
 /// Bad input gets one clear line on stderr and a non-zero exit, and leaves the store unchanged.

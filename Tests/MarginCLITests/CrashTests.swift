@@ -1,4 +1,5 @@
 import Foundation
+import MarginTestSupport
 import Testing
 
 /// Killing the process at any instant loses no acknowledged write and never corrupts the store.

@@ -1,4 +1,5 @@
 import Foundation
+import MarginTestSupport
 import Testing
 
 /// A new user's session on the seed article, through the real `margin` binary.

@@ -1,5 +1,6 @@
 import Foundation
 import MarginShared
+import MarginTestSupport
 import Testing
 
 /// Every bad input gets the right 4xx as problem+json; the server stays up and the store unchanged.

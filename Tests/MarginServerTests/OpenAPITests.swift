@@ -1,5 +1,6 @@
 import Foundation
 import MarginServer
+import MarginTestSupport
 import Testing
 
 @Suite struct OpenAPITests {

@@ -1,5 +1,6 @@
 import Foundation
 import MarginShared
+import MarginTestSupport
 import Testing
 
 @Suite struct SyncTests {

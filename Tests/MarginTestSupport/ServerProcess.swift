@@ -1,28 +1,40 @@
 import Foundation
 import MarginShared
-import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
 
 /// A real `margin-server` process on 127.0.0.1 with a fresh data directory.
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
-    let data: String
-    let baseURL: URL
+public final class ServerProcess: @unchecked Sendable {
+    /// The server process.
+    public let process = Process()
+    /// The data directory.
+    public let data: String
+    /// Where the server listens.
+    public private(set) var baseURL: URL
+    let extra: [String]
     private let output: Pipe
 
-    init(_ extra: [String] = [], data: String? = nil) throws {
+    /// Starts a server on a free port (or `port`) with a new data directory (or `data`).
+    public init(_ extra: [String] = [], data: String? = nil, port: Int = 0) throws {
+        self.extra = extra
         self.data =
             data
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("margin-server-\(UUID().uuidString)").path
         process.executableURL = Self.binDirectory.appendingPathComponent("margin-server")
         process.arguments =
-            ["serve", "--port", "0", "--data", self.data, "--bcrypt-cost", "4", "--log-level", "warning"] + extra
+            ["serve", "--port", String(port), "--data", self.data, "--bcrypt-cost", "4", "--log-level", "info"] + extra
         output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        try FileManager.default.createDirectory(atPath: self.data, withIntermediateDirectories: true)
+        let logPath = self.data + "/server.log"
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
+        process.standardError = log
         try process.run()
         var seen = Data()
         let deadline = Date().addingTimeInterval(30)
@@ -42,7 +54,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server with SIGTERM and waits for it.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -51,8 +63,14 @@ final class ServerProcess: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Kills the server with SIGKILL, as a crash would.
+    public func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// The bytes of the store files (database and write-ahead log).
-    func storeBytes() throws -> Data {
+    public func storeBytes() throws -> Data {
         var bytes = Data()
         for suffix in ["", "-wal"] {
             let path = data + "/margin-server.sqlite" + suffix
@@ -63,30 +81,27 @@ final class ServerProcess: @unchecked Sendable {
         return bytes
     }
 
-    static var binDirectory: URL {
-        if let dir = ProcessInfo.processInfo.environment["MARGIN_BIN"] { return URL(fileURLWithPath: dir) }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("margin-server").path) {
-                return url
-            }
-        }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug")
-    }
+    /// The folder with the built binaries.
+    public static var binDirectory: URL { CLI.binDirectory }
 
     // MARK: - HTTP
 
-    struct Reply {
-        let status: Int
-        let headers: [String: String]
-        let body: Data
-        var json: JSONValue? { try? JSONValue.parse(body) }
-        var text: String { String(decoding: body, as: UTF8.self) }
+    /// An HTTP answer.
+    public struct Reply: Sendable {
+        /// The exit status or HTTP status.
+        public let status: Int
+        /// Header fields, names lowercased.
+        public let headers: [String: String]
+        /// The body bytes.
+        public let body: Data
+        /// The body parsed as JSON.
+        public var json: JSONValue? { try? JSONValue.parse(body) }
+        /// The body as text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    func request(
+    /// Sends one HTTP request.
+    public func request(
         _ method: String, _ path: String, body: Data? = nil, token: String? = nil,
         contentType: String? = "application/json", headers: [String: String] = [:]
     ) async throws -> Reply {
@@ -106,29 +121,32 @@ final class ServerProcess: @unchecked Sendable {
         return Reply(status: http.statusCode, headers: fields, body: data)
     }
 
-    func json(_ method: String, _ path: String, _ object: JSONValue, token: String? = nil) async throws -> Reply {
+    /// Sends a JSON body.
+    public func json(_ method: String, _ path: String, _ object: JSONValue, token: String? = nil) async throws -> Reply
+    {
         var writer = JSONWriter()
         writer.value(object)
         return try await request(method, path, body: Data(writer.bytes), token: token)
     }
 
     /// Creates an account and logs in; returns the token.
-    func signup(_ name: String, password: String = "correct horse battery") async throws -> String {
+    public func signup(_ name: String, password: String = "correct horse battery") async throws -> String {
         let created = try await json(
             "POST", "/v1/accounts", .object([("username", .string(name)), ("password", .string(password))]))
-        #expect(created.status == 201, "signup: \(created.text)")
+        guard created.status == 201 else { throw HarnessError("signup: \(created.text)") }
         return try await login(name, password: password)
     }
 
-    func login(_ name: String, password: String = "correct horse battery") async throws -> String {
+    /// Logs in; returns the token.
+    public func login(_ name: String, password: String = "correct horse battery") async throws -> String {
         let session = try await json(
             "POST", "/v1/sessions", .object([("username", .string(name)), ("password", .string(password))]))
-        #expect(session.status == 201, "login: \(session.text)")
+        guard session.status == 201 else { throw HarnessError("login: \(session.text)") }
         return session.json?["token"]?.string ?? ""
     }
 
     /// One sync round trip; returns the pulled states, the cursor and `more`.
-    func sync(
+    public func sync(
         _ token: String, push: [RecordState] = [], since: String? = nil, limit: Int? = nil
     ) async throws -> (states: [RecordState], cursor: String, more: Bool, reply: Reply) {
         var writer = JSONWriter()
@@ -153,35 +171,44 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+/// A failure of the test harness itself.
+public struct HarnessError: Error, CustomStringConvertible {
+    /// What failed.
+    public let description: String
+    /// Makes one.
+    public init(_ description: String) { self.description = description }
 }
 
 /// Builds note states as a client replica would.
-struct Writer {
-    let replica: ReplicaID
-    var clock: HybridLogicalClock
+public struct Writer {
+    /// The writing replica.
+    public let replica: ReplicaID
+    /// Its clock.
+    public var clock: HybridLogicalClock
 
-    init(_ name: String) {
+    /// Makes one.
+    public init(_ name: String) {
         replica = ReplicaID(name)!
         clock = HybridLogicalClock(replica: replica)
     }
 
-    mutating func note(_ id: String, body: String, article: String = "a-1", tags: [String] = []) -> RecordState {
+    /// A new note state.
+    public mutating func note(_ id: String, body: String, article: String = "a-1", tags: [String] = []) -> RecordState {
         var state = RecordState(id: id, kind: .note, articleID: article)
         try! state.edit([.set("body", .string(body))] + tags.map(Change.addTag), by: replica, at: clock.tick())
         return state
     }
 
-    mutating func edit(_ state: RecordState, _ changes: [Change]) -> RecordState {
+    /// An edited copy.
+    public mutating func edit(_ state: RecordState, _ changes: [Change]) -> RecordState {
         var copy = state
         if let latest = copy.latestStamp { clock.observe(latest) }
         try! copy.edit(changes, by: replica, at: clock.tick())
         return copy
     }
 
-    mutating func delete(_ state: RecordState) -> RecordState {
+    /// A deleted copy.
+    public mutating func delete(_ state: RecordState) -> RecordState {
         var copy = state
         copy.delete(by: replica, at: clock.tick())
         return copy

@@ -1,24 +1,28 @@
 import Foundation
-import Testing
 
 /// The result of one run of a binary.
-struct RunResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct RunResult: Sendable {
+    /// The exit status or HTTP status.
+    public let status: Int32
+    /// What it printed on standard output.
+    public let stdout: String
+    /// What it printed on standard error.
+    public let stderr: String
 }
 
 /// Runs the real `margin` binary against a temporary profile.
-struct CLI {
-    let home: String
+public struct CLI: Sendable {
+    /// The profile folder.
+    public let home: String
 
-    init() throws {
+    /// A CLI on a new temporary profile.
+    public init() throws {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     }
 
     /// The folder with the built binaries: `MARGIN_BIN`, else beside the test bundle.
-    static var binDirectory: URL {
+    public static var binDirectory: URL {
         if let dir = ProcessInfo.processInfo.environment["MARGIN_BIN"] { return URL(fileURLWithPath: dir) }
         var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         while url.path != "/" {
@@ -30,43 +34,36 @@ struct CLI {
         return root.appendingPathComponent(".build/debug")
     }
 
-    static var repoRoot: URL {
+    /// The repository's root folder.
+    public static var repoRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
     }
 
-    static var seedPath: String { repoRoot.appendingPathComponent("seeds/000_cac94a10d226ae88.txt").path }
+    /// The seed document's path.
+    public static var seedPath: String { repoRoot.appendingPathComponent("seeds/000_cac94a10d226ae88.txt").path }
 
+    /// Runs `margin` with this profile.
     @discardableResult
-    func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> RunResult {
+    public func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> RunResult
+    {
         try Self.run(
             Self.binDirectory.appendingPathComponent("margin"), arguments, home: home, stdin: stdin,
             environment: environment)
     }
 
     /// Runs a command that must succeed, returning its standard output.
-    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments)
-        #expect(
-            result.status == 0, "margin \(arguments.joined(separator: " ")) failed: \(result.stderr)",
-            sourceLocation: sourceLocation)
+    @discardableResult
+    public func must(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let result = try run(arguments, environment: environment)
+        guard result.status == 0 else {
+            throw HarnessError("margin \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+        }
         return result.stdout
     }
 
-    /// Runs a command that must fail with one line on standard error, returning that line.
-    func fails(_ arguments: [String], stdin: Data? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws
-        -> String
-    {
-        let result = try run(arguments, stdin: stdin)
-        #expect(
-            result.status != 0, "margin \(arguments.joined(separator: " ")) should fail", sourceLocation: sourceLocation
-        )
-        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
-        #expect(lines.count == 1, "one line on stderr, got: \(result.stderr)", sourceLocation: sourceLocation)
-        return result.stderr
-    }
-
-    static func run(
+    /// Runs any executable and collects its output.
+    public static func run(
         _ executable: URL, _ arguments: [String], home: String?, stdin: Data?, environment: [String: String]
     ) throws -> RunResult {
         let process = Process()
@@ -114,6 +111,6 @@ final class Drain: @unchecked Sendable {
 }
 
 /// Parses a command's JSON output.
-func parseJSON(_ text: String) throws -> Any {
+public func parseJSON(_ text: String) throws -> Any {
     try JSONSerialization.jsonObject(with: Data(text.utf8))
 }

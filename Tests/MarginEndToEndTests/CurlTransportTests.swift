@@ -1,0 +1,114 @@
+import Foundation
+import MarginClient
+import MarginCurl
+import MarginTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct CurlTransportTests {
+    @Test func reusesOneConnectionAcrossRequests() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let proxy = try TCPProxy(upstreamPort: server.baseURL.port!)
+        defer { proxy.stop() }
+        let transport = CurlTransport()
+        for _ in 0..<5 {
+            let response = try await transport.send(
+                TransportRequest(method: "GET", url: "http://127.0.0.1:\(proxy.port)/healthz"))
+            #expect(response.status == 200)
+            #expect(String(decoding: response.body, as: UTF8.self) == "{\"status\":\"ok\"}")
+            #expect(response.headers["content-type"] == "application/json")
+        }
+        #expect(proxy.connections == 1)
+    }
+
+    @Test func connectionRefusedIsReported() async throws {
+        let port = try TCPProxy.freePort()
+        await #expect(throws: TransportError.self) {
+            try await CurlTransport().send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+        }
+        do {
+            _ = try await CurlTransport().send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+        } catch {
+            guard case .connectionRefused = error else { Issue.record("got \(error)"); return }
+            #expect(error.isTransient)
+        }
+    }
+
+    @Test func aSilentServerTimesOut() async throws {
+        let listener = try TCPProxy.listen()
+        defer { close(listener) }
+        let port = TCPProxy.localPort(listener)
+
+        do {
+            _ = try await CurlTransport().send(
+                TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeoutSeconds: 1))
+            Issue.record("expected a timeout")
+        } catch {
+            guard case .timeout = error else { Issue.record("got \(error)"); return }
+        }
+    }
+
+    @Test func tlsToAPlainServerFailsAsTLS() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        do {
+            _ = try await CurlTransport().send(
+                TransportRequest(method: "GET", url: "https://127.0.0.1:\(server.baseURL.port!)/healthz"))
+            Issue.record("expected a TLS failure")
+        } catch {
+            guard case .tlsFailure = error else { Issue.record("got \(error)"); return }
+            #expect(!error.isTransient)
+        }
+    }
+
+    @Test func anUnknownHostIsADNSFailure() async throws {
+        do {
+            _ = try await CurlTransport(connectTimeoutSeconds: 5).send(
+                TransportRequest(method: "GET", url: "http://margin-test-host.invalid/", timeoutSeconds: 10))
+            Issue.record("expected a DNS failure")
+        } catch {
+            guard case .dnsFailure(let host) = error else { Issue.record("got \(error)"); return }
+            #expect(host == "margin-test-host.invalid")
+        }
+    }
+
+    @Test func gzipAnswersAreDecompressed() async throws {
+        let body = String(repeating: "compressible text ", count: 200)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gzip.arguments = ["gzip", "-c"]
+        let input = Pipe()
+        let output = Pipe()
+        gzip.standardInput = input
+        gzip.standardOutput = output
+        try gzip.run()
+        input.fileHandleForWriting.write(Data(body.utf8))
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        gzip.waitUntilExit()
+
+        let listener = try TCPProxy.listen()
+        defer { close(listener) }
+        let port = TCPProxy.localPort(listener)
+        let answered = Thread {
+            let client = accept(listener, nil, nil)
+            var request = [UInt8](repeating: 0, count: 4096)
+            let count = read(client, &request, request.count)
+            let text = String(decoding: request.prefix(max(0, count)), as: UTF8.self).lowercased()
+            let status = text.contains("accept-encoding:") && text.contains("gzip") ? "200 OK" : "400 Bad Request"
+            let head =
+                "HTTP/1.1 \(status)\r\nContent-Encoding: gzip\r\nContent-Length: \(compressed.count)\r\nConnection: close\r\n\r\n"
+            let reply = Data(head.utf8) + compressed
+            _ = reply.withUnsafeBytes { write(client, $0.baseAddress, reply.count) }
+            close(client)
+        }
+        answered.start()
+        let response = try await CurlTransport().send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
+        #expect(response.status == 200, "the request offered gzip")
+        #expect(String(decoding: response.body, as: UTF8.self) == body)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import MarginTestSupport
+
+/// A client machine: the real `margin` binary on its own profile, logged in to a server.
+struct Machine {
+    let cli: CLI
+    static let password = "end-to-end-password"
+
+    init() throws { cli = try CLI() }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> String {
+        try cli.must(arguments, environment: ["MARGIN_PASSWORD": Self.password])
+    }
+
+    func signup(_ server: ServerProcess, user: String = "reader") throws {
+        try run("signup", "--server", server.baseURL.absoluteString, "--user", user)
+    }
+
+    func login(_ url: String, user: String = "reader") throws {
+        try run("login", "--server", url, "--user", user)
+    }
+
+    func export() throws -> String { try run("export", "--format", "json") }
+
+    func json(_ arguments: String...) throws -> Any {
+        try parseJSON(try cli.must(arguments, environment: [:]))
+    }
+
+    func mainArticle() throws -> String {
+        let articles = try json("articles", "--json") as! [[String: Any]]
+        return articles.first { ($0["title"] as? String)?.hasPrefix("A Quick") == true }!["id"] as! String
+    }
+
+    func notes() throws -> [[String: Any]] { try json("notes", "--json") as! [[String: Any]] }
+
+    func pending() throws -> Int { (try json("status", "--json") as! [String: Any])["pending"] as! Int }
+
+    /// Starts `margin sync` without waiting for it.
+    func startSync() throws -> Process {
+        let process = Process()
+        process.executableURL = CLI.binDirectory.appendingPathComponent("margin")
+        process.arguments = ["sync", "--quiet"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["MARGIN_HOME": cli.home]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
+/// Reads a counter from the server's /metrics.
+func metric(_ server: ServerProcess, _ name: String) async throws -> Int {
+    let text = try await server.request("GET", "/metrics", contentType: nil).text
+    let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+    return line.flatMap { Int($0.split(separator: " ").last!) } ?? 0
+}

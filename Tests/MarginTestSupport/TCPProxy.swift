@@ -1,0 +1,148 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A TCP relay on 127.0.0.1 that can cut connections mid-response, for fault tests.
+public final class TCPProxy: @unchecked Sendable {
+    /// The port clients connect to.
+    public private(set) var port: Int = 0
+    private let listener: Int32
+    private let upstreamPort: Int
+    private let lock = NSLock()
+    private var cutsLeft: Int
+    private let cutAfterBytes: Int
+    private var cutCount = 0
+    private var connectionCount = 0
+    private var stopped = false
+
+    /// Relays to `upstreamPort`; the first `cuts` connections whose answers pass `cutAfterBytes`
+    /// bytes are closed at that point.
+    public init(upstreamPort: Int, cuts: Int = 0, cutAfterBytes: Int = 1_000) throws {
+        self.upstreamPort = upstreamPort
+        self.cutsLeft = cuts
+        self.cutAfterBytes = cutAfterBytes
+        listener = try Self.listen()
+        port = Self.localPort(listener)
+        Thread.detachNewThread { [self] in acceptLoop() }
+    }
+
+    /// Connections cut so far.
+    public var cuts: Int { lock.withLock { cutCount } }
+    /// Connections accepted so far.
+    public var connections: Int { lock.withLock { connectionCount } }
+
+    /// Stops accepting.
+    public func stop() {
+        lock.withLock { stopped = true }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    deinit { stop() }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 { return }
+            lock.withLock { connectionCount += 1 }
+            guard let upstream = try? Self.connect(port: upstreamPort) else {
+                close(client)
+                continue
+            }
+            Thread.detachNewThread { Self.pump(from: client, to: upstream, limit: nil) { false } }
+            Thread.detachNewThread { [self] in
+                // Only answers that reach the limit count against the cuts.
+                Self.pump(from: upstream, to: client, limit: cutAfterBytes) {
+                    self.lock.withLock {
+                        guard self.cutsLeft > 0 else { return false }
+                        self.cutsLeft -= 1
+                        self.cutCount += 1
+                        return true
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies bytes until either side closes, or until `limit` bytes when `cut` agrees, then closes both.
+    private static func pump(from source: Int32, to sink: Int32, limit: Int?, cut: () -> Bool) {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var total = 0
+        var limit = limit
+        while true {
+            let count = read(source, &buffer, buffer.count)
+            if count <= 0 { break }
+            var toSend = count
+            if let cutAt = limit, total + count >= cutAt {
+                if cut() { toSend = max(0, cutAt - total) } else { limit = nil }
+            }
+            var sent = 0
+            while sent < toSend {
+                let written = buffer.withUnsafeBytes { write(sink, $0.baseAddress! + sent, toSend - sent) }
+                if written <= 0 { break }
+                sent += written
+            }
+            total += toSend
+            if let cutAt = limit, total >= cutAt { break }
+        }
+        shutdown(source, Int32(SHUT_RDWR))
+        shutdown(sink, Int32(SHUT_RDWR))
+        close(source)
+        close(sink)
+    }
+
+    /// A listening socket on 127.0.0.1 with a free port.
+    public static func listen(backlog: Int32 = 64) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, Glibc.listen(fd, backlog) == 0 else { throw HarnessError("cannot listen on 127.0.0.1") }
+        return fd
+    }
+
+    /// The port a socket is bound to.
+    public static func localPort(_ fd: Int32) -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw HarnessError("cannot connect to 127.0.0.1:\(port)")
+        }
+        return fd
+    }
+
+    /// A port nothing listens on right now.
+    public static func freePort() throws -> Int {
+        let fd = try listen()
+        defer { close(fd) }
+        return localPort(fd)
+    }
+}
