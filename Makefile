@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test build lint
+.PHONY: demo test build lint bench
 
 build:
 	./scripts/setup
@@ -15,3 +15,9 @@ test:
 
 lint:
 	swift format lint --strict -r Shared Client Server Sources Tests Package.swift
+
+bench:
+	./scripts/setup
+	swift build -c release
+	.build/release/margin-bench store
+	.build/release/margin-bench sync

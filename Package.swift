@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "margin-bench",
             dependencies: [
-                "MarginClient", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "MarginClient", "MarginCurl", .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/margin-bench",

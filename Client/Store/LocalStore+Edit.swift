@@ -113,6 +113,48 @@ extension LocalStore {
         }
     }
 
+    /// A note to add with `addNotes`: an anchor already resolved against its article.
+    public struct NoteDraft: Sendable {
+        /// The article the note belongs to.
+        public var articleID: String
+        /// Where it sits.
+        public var anchor: Anchor
+        /// The comment, if any.
+        public var body: String?
+        /// Tags.
+        public var tags: [String]
+
+        /// A draft.
+        public init(articleID: String, anchor: Anchor, body: String?, tags: [String] = []) {
+            self.articleID = articleID
+            self.anchor = anchor
+            self.body = body
+            self.tags = tags
+        }
+    }
+
+    /// Adds many notes in one transaction (imports of highlights from elsewhere).
+    @discardableResult
+    public func addNotes(_ drafts: [NoteDraft]) throws(StoreError) -> [String] {
+        try write { db in
+            let now = HybridLogicalClock.wallNow()
+            return try drafts.map { draft in
+                var changes: [Change] = [
+                    .set("anchor", .anchor(draft.anchor)), .set("createdAt", .int(now)),
+                    .set("color", .string("yellow")),
+                ]
+                if let body = draft.body { changes.append(.set("body", .string(body))) }
+                changes += try Self.validTags(draft.tags).map(Change.addTag)
+                let id = RecordID.uuidv7(millis: now)
+                try mutate(db, id, create: RecordState(id: id, kind: .note, articleID: draft.articleID)) {
+                    state, stamp in
+                    try state.edit(changes, by: replicaID, at: stamp())
+                }
+                return id
+            }
+        }
+    }
+
     /// Adds a bookmark on a quote or at a character offset of an article.
     public func addBookmark(
         article articleID: String, quote: String?, offset: Int?, label: String?

@@ -3,11 +3,11 @@ import Foundation
 
 /// `margin-bench`: measures Margin against the raw cost of the same work on this machine.
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "margin-bench",
         abstract: "Benchmarks that print a table and write JSON to bench/results/.",
-        subcommands: [StoreBench.self]
+        subcommands: [StoreBench.self, SyncBench.self]
     )
 }
 

@@ -1,0 +1,361 @@
+import ArgumentParser
+import Foundation
+import MarginClient
+import MarginCurl
+import MarginShared
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Sync end to end: a real margin-server process, real client stores and CurlTransport on 127.0.0.1.
+struct SyncBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push, first sync, incremental sync, propagation and concurrency against a real server.")
+
+    @Option(help: "Comma-separated note counts for push and first sync.")
+    var sizes = "10000,100000"
+
+    @Option(help: "Incremental rounds (edit on A, A syncs, B syncs).")
+    var rounds = 500
+
+    @Option(help: "Propagation rounds (A syncs, B's long-poll lands it).")
+    var propagations = 200
+
+    @Option(help: "Comma-separated client counts for the concurrency run.")
+    var clients = "8,32"
+
+    @Option(help: "Seconds each concurrency run lasts.")
+    var seconds = 5
+
+    @Option(help: "Where to write the JSON result.")
+    var output = "bench/results"
+
+    func run() async throws {
+        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("margin-bench-\(UUID().uuidString)")
+            .path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let server = try BenchServer(bin: bin, data: work + "/server")
+        defer { server.stop() }
+        var report = Report(title: "Sync")
+        print("Sync benchmark against \(server.url) (server and clients on this machine)")
+        print(
+            "  " + "what".padding(toLength: 52, withPad: " ", startingAt: 0) + "   records         time          rate")
+        let counts = sizes.split(separator: ",").compactMap { Int($0) }
+        let articles = try ArticleImporter.importDocument(
+            Data(contentsOf: URL(fileURLWithPath: "seeds/000_cac94a10d226ae88.txt")))
+
+        // The machine's own limits, in the same run.
+        for count in counts {
+            let states = StoreBench().remoteNotes(count: count, articleID: articles[0].id)
+            let blobs = states.map { WireFormat.encode($0) }
+            let raw = try time { try StoreBench().rawInsert(states, blobs: blobs, fts: false) }
+            report.add(
+                Measurement(name: "limit: plain SQLite insert \(count) rows, one tx", records: count, seconds: raw))
+            let encode = time { for state in states { _ = WireFormat.encode(state) } }
+            report.add(Measurement(name: "limit: JSON encode \(count) records", records: count, seconds: encode))
+            let decode = try time { for blob in blobs { _ = try WireFormat.decode(blob) } }
+            report.add(Measurement(name: "limit: JSON decode \(count) records", records: count, seconds: decode))
+        }
+        let probe = CurlTransport()
+        let healthRequests = 2_000
+        let health = try await timeAsync {
+            for _ in 0..<healthRequests {
+                _ = try await probe.send(TransportRequest(method: "GET", url: server.url + "/healthz"))
+            }
+        }
+        report.add(
+            Measurement(name: "limit: GET /healthz, one client, keep-alive", records: healthRequests, seconds: health))
+
+        // Push and first sync.
+        var pairs: [Int: (a: LocalStore, b: LocalStore, token: String, user: String)] = [:]
+        for count in counts {
+            let user = "push\(count)"
+            let token = try await server.signup(user)
+            let a = try LocalStore(home: work + "/\(user)-a")
+            _ = try a.importArticles(articles)
+            let quote = String(repeating: "quoted text ", count: 25)
+            let drafts = (0..<count).map { index in
+                LocalStore.NoteDraft(
+                    articleID: articles[0].id,
+                    anchor: Anchor(exact: quote, prefix: "before ", suffix: " after", start: index, end: index + 300),
+                    body: String(repeating: "a comment on it ", count: 19) + String(index), tags: ["bench"])
+            }
+            try a.addNotes(drafts)
+            let engine = SyncEngine(store: a, transport: CurlTransport(), server: server.url, token: token)
+            let pushed = try await timeAsync { _ = try await engine.sync() }
+            report.add(
+                Measurement(name: "push \(count) new notes (client store → server)", records: count, seconds: pushed))
+
+            // First sync in its own process, to read the client's peak RSS.
+            let homeB = work + "/\(user)-b"
+            try runMargin(bin, ["login", "--server", server.url, "--user", user], home: homeB)
+            var usage = rusage()
+            let pulled = try time { try runMargin(bin, ["sync", "--quiet"], home: homeB) }
+            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+            var row = Measurement(
+                name: "first sync: pull \(count) notes into an empty store", records: count + 2, seconds: pulled)
+            row.note = String(format: "client peak RSS %.1f MB", Double(usage.ru_maxrss) / 1024)
+            report.add(row)
+            pairs[count] = (a, try LocalStore(home: homeB), token, user)
+        }
+
+        // Incremental: cost must follow the changes, not the data.
+        let small = try await smallPair(server: server, work: work, articles: articles)
+        var incremental: [(Int, [Double])] = []
+        for (stored, pair) in [(1_000, small)] + (pairs[counts.max() ?? 0].map { [(counts.max()!, $0)] } ?? []) {
+            let engineA = SyncEngine(store: pair.a, transport: CurlTransport(), server: server.url, token: pair.token)
+            let tokenB = try await server.login(pair.user)
+            let engineB = SyncEngine(store: pair.b, transport: CurlTransport(), server: server.url, token: tokenB)
+            _ = try await engineA.sync()
+            _ = try await engineB.sync()
+            let target = try pair.a.records(kind: .note).first!.id
+            var samples: [Double] = []
+            for round in 0..<rounds {
+                let seconds = try await timeAsync {
+                    try pair.a.update(target, [.set("body", .string("edit \(round)"))])
+                    _ = try await engineA.sync()
+                    _ = try await engineB.sync()
+                }
+                samples.append(seconds)
+            }
+            #if DEBUG
+                print("  (debug build: figures are not representative)")
+            #endif
+            let body = try pair.b.record(target).string("body")
+            guard body == "edit \(rounds - 1)" else {
+                throw ValidationError("incremental: B did not converge (\(body ?? "nil"))")
+            }
+            incremental.append((stored, samples))
+            var row = Measurement(
+                name: "incremental: edit, A syncs, B syncs (\(stored) stored)", records: rounds,
+                seconds: samples.reduce(0, +))
+            row.note = percentiles(samples)
+            report.add(row)
+        }
+        if incremental.count == 2 {
+            let ratio = median(incremental[1].1) / median(incremental[0].1)
+            print(String(format: "  incremental p50 at %d stored / at 1000 stored: %.2f×", incremental[1].0, ratio))
+        }
+
+        // Propagation: B long-polls; time from A's sync returning to the change landing in B's store.
+        let engineA = SyncEngine(store: small.a, transport: CurlTransport(), server: server.url, token: small.token)
+        let listener = SyncEngine(
+            store: small.b, transport: CurlTransport(), server: server.url, token: try await server.login(small.user))
+        let target = try small.a.records(kind: .note).first!.id
+        var delays: [Double] = []
+        for round in 0..<propagations {
+            async let landed: Int = listener.waitForChanges(seconds: 10)
+            try await Task.sleep(for: .milliseconds(5))
+            try small.a.update(target, [.set("body", .string("propagate \(round)"))])
+            _ = try await engineA.sync()
+            let synced = DispatchTime.now().uptimeNanoseconds
+            _ = try await landed
+            delays.append(Double(DispatchTime.now().uptimeNanoseconds - synced) / 1e9)
+        }
+        var propagation = Measurement(
+            name: "propagation: A's sync returns → in B's store", records: propagations, seconds: delays.reduce(0, +))
+        propagation.note = percentiles(delays)
+        report.add(propagation)
+
+        // Concurrency: each client its own account, store and connection, pushing and pulling.
+        for clientCount in clients.split(separator: ",").compactMap({ Int($0) }) {
+            let result = try await concurrent(clientCount, server: server, work: work, articleID: articles[0].id)
+            var row = Measurement(
+                name: "concurrent: \(clientCount) clients push+pull \(seconds) s", records: result.records,
+                seconds: Double(seconds))
+            row.note = "p99 " + String(format: "%.1f ms", result.p99 * 1000) + ", errors \(result.errors)"
+            report.add(row)
+        }
+        try report.write(to: output, name: "sync")
+    }
+
+    func smallPair(server: BenchServer, work: String, articles: [ImportedArticle]) async throws
+        -> (a: LocalStore, b: LocalStore, token: String, user: String)
+    {
+        let user = "incremental1000"
+        let token = try await server.signup(user)
+        let a = try LocalStore(home: work + "/\(user)-a")
+        _ = try a.importArticles(articles)
+        try a.addNotes(
+            (0..<1_000).map { index in
+                LocalStore.NoteDraft(
+                    articleID: articles[0].id,
+                    anchor: Anchor(exact: "quote \(index)", prefix: "", suffix: "", start: 0, end: 8),
+                    body: String(repeating: "x", count: 300))
+            })
+        _ = try await SyncEngine(store: a, transport: CurlTransport(), server: server.url, token: token).sync()
+        let b = try LocalStore(home: work + "/\(user)-b")
+        return (a, b, token, user)
+    }
+
+    func concurrent(_ count: Int, server: BenchServer, work: String, articleID: String) async throws
+        -> (records: Int, p99: Double, errors: Int)
+    {
+        var tokens: [String] = []
+        for index in 0..<count { tokens.append(try await server.signup("c\(count)-\(index)")) }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds) * 1_000_000_000
+        let results = try await withThrowingTaskGroup(of: (Int, [Double], Int).self) { group in
+            for (index, token) in tokens.enumerated() {
+                group.addTask {
+                    let transport = CurlTransport()
+                    var writer = NoteWriter(replica: "c\(count)x\(index)", articleID: articleID)
+                    var cursor: String?
+                    var pushed = 0
+                    var latencies: [Double] = []
+                    var errors = 0
+                    while DispatchTime.now().uptimeNanoseconds < deadline {
+                        let batch = (0..<100).map { _ in writer.next() }
+                        var json = JSONWriter(capacity: 100 * 900)
+                        json.raw("{\"changes\":[")
+                        for (position, state) in batch.enumerated() {
+                            if position > 0 { json.raw(",") }
+                            state.write(to: &json)
+                        }
+                        json.raw("],\"since\":")
+                        if let cursor { json.string(cursor) } else { json.raw("null") }
+                        json.raw("}")
+                        let request = TransportRequest(
+                            method: "POST", url: server.url + "/v1/sync",
+                            headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+                            body: Data(json.bytes))
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        let response = try? await transport.send(request)
+                        latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                        guard let response, response.status == 200, let page = try? JSONValue.parse(response.body)
+                        else {
+                            errors += 1
+                            continue
+                        }
+                        cursor = page["cursor"]?.string
+                        pushed += batch.count
+                    }
+                    return (pushed, latencies, errors)
+                }
+            }
+            var all: [(Int, [Double], Int)] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let latencies = results.flatMap(\.1).sorted()
+        return (results.map(\.0).reduce(0, +), percentile(latencies, 0.99), results.map(\.2).reduce(0, +))
+    }
+}
+
+/// Makes new note states for one replica.
+struct NoteWriter {
+    let replica: ReplicaID
+    let articleID: String
+    var clock: HybridLogicalClock
+    var counter = 0
+
+    init(replica: String, articleID: String) {
+        self.replica = ReplicaID(replica)!
+        self.articleID = articleID
+        clock = HybridLogicalClock(replica: self.replica)
+    }
+
+    mutating func next() -> RecordState {
+        counter += 1
+        var state = RecordState(id: "n-\(replica)-\(counter)", kind: .note, articleID: articleID)
+        let anchor = Anchor(
+            exact: String(repeating: "quoted text ", count: 25), prefix: "", suffix: "", start: 0, end: 300)
+        try! state.edit(
+            [.set("anchor", .anchor(anchor)), .set("body", .string(String(repeating: "a comment on it ", count: 19)))],
+            by: replica, at: clock.tick())
+        return state
+    }
+}
+
+/// A `margin-server` process for the benchmark.
+final class BenchServer: @unchecked Sendable {
+    let process = Process()
+    let url: String
+    let transport = CurlTransport()
+
+    init(bin: URL, data: String) throws {
+        process.executableURL = bin.appendingPathComponent("margin-server")
+        process.arguments = ["serve", "--port", "0", "--data", data, "--bcrypt-cost", "4", "--log-level", "warning"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let range = text.range(of: "http://") else { throw ValidationError("the server did not start") }
+        url = String(text[range.lowerBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    func signup(_ user: String) async throws -> String {
+        _ = try await post("/v1/accounts", user)
+        return try await login(user)
+    }
+
+    func login(_ user: String) async throws -> String {
+        let reply = try await post("/v1/sessions", user)
+        guard let token = (try? JSONValue.parse(reply.body))?["token"]?.string else {
+            throw ValidationError("login failed")
+        }
+        return token
+    }
+
+    private func post(_ path: String, _ user: String) async throws -> TransportResponse {
+        var writer = JSONWriter()
+        writer.value(.object([("username", .string(user)), ("password", .string("benchmark-password"))]))
+        return try await transport.send(
+            TransportRequest(
+                method: "POST", url: url + path, headers: ["Content-Type": "application/json"], body: Data(writer.bytes)
+            ))
+    }
+}
+
+/// Runs the `margin` binary beside this one on a profile.
+func runMargin(_ bin: URL, _ arguments: [String], home: String) throws {
+    let process = Process()
+    process.executableURL = bin.appendingPathComponent("margin")
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging([
+        "MARGIN_HOME": home, "MARGIN_PASSWORD": "benchmark-password",
+    ]) { _, new in new }
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw ValidationError("margin \(arguments.joined(separator: " ")) failed")
+    }
+}
+
+/// Seconds taken by an async `body`.
+func timeAsync(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try await body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+}
+
+func median(_ samples: [Double]) -> Double { percentile(samples.sorted(), 0.5) }
+
+func percentiles(_ samples: [Double]) -> String {
+    let sorted = samples.sorted()
+    return String(
+        format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms", percentile(sorted, 0.5) * 1000,
+        percentile(sorted, 0.95) * 1000,
+        percentile(sorted, 0.99) * 1000)
+}
