@@ -14,12 +14,23 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var rejected: [String: String] = [:]
 }
 
-/// A local change waiting to be pushed: the record's state and the outbox version it had.
+/// A local change waiting to be pushed: the record as stored and the outbox version it had.
 public struct PendingChange: Sendable, Equatable {
-    /// The record as it is now.
-    public let state: RecordState
+    /// The record's id.
+    public let id: String
     /// The outbox version; acknowledging an older version keeps the entry.
     public let version: Int64
+    /// The record's canonical JSON as it is now, sent as it is.
+    public let json: [UInt8]
+
+    /// The record's state.
+    public func state() throws(StoreError) -> RecordState {
+        do {
+            return try WireFormat.decode(json, limits: .unlimited)
+        } catch {
+            throw StoreError(.corrupt, "record \(id) in the store is damaged: \(error)")
+        }
+    }
 }
 
 extension LocalStore {
@@ -96,13 +107,12 @@ extension LocalStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT r.state AS state, o.version AS version FROM outbox o JOIN records r ON r.id = o.record_id
-                    ORDER BY o.rowid LIMIT ?
+                    SELECT o.record_id AS id, r.state AS state, o.version AS version
+                    FROM outbox o JOIN records r ON r.id = o.record_id ORDER BY o.rowid LIMIT ?
                     """,
                 arguments: [limit]
             ).map { row in
-                PendingChange(
-                    state: try WireFormat.decode(row["state"] as Data, limits: .unlimited), version: row["version"])
+                PendingChange(id: row["id"], version: row["version"], json: [UInt8](row["state"] as Data))
             }
         }
     }
@@ -114,7 +124,12 @@ extension LocalStore {
 
     static func acknowledge(_ db: Database, _ changes: [PendingChange]) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE record_id = ? AND version = ?")
-        for change in changes { try statement.execute(arguments: [change.state.id, change.version]) }
+        for change in changes { try statement.execute(arguments: [change.id, change.version]) }
+    }
+
+    /// How many records wait in the outbox.
+    public func pendingCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
     }
 
     /// Forgets the cursor, so the next sync pulls everything again.

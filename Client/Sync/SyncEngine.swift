@@ -70,14 +70,14 @@ public struct SyncEngine: Sendable {
     private func run(progress: @Sendable (SyncProgress) -> Void) async throws -> SyncSummary {
         var summary = SyncSummary()
         var state = SyncProgress()
-        state.toPush = try store.status().pending
+        state.toPush = try store.pendingCount()
         var cursor = try store.cursor()
         var seenInResync: Set<String>?
         while true {
             let pending = try store.pendingChanges(limit: pushBatch)
             let page: Page
             do {
-                page = try await exchange(since: cursor, push: pending.map(\.state), summary: &summary)
+                page = try await exchange(since: cursor, push: pending, summary: &summary)
             } catch {
                 guard case .rejected(status: 410, _) = error, cursor != nil else { throw error }
                 // The server forgot what we last saw: pull everything again, merging (never
@@ -90,7 +90,7 @@ public struct SyncEngine: Sendable {
             }
             let states = try page.states.map { try WireFormat.decode($0) }
             seenInResync?.formUnion(states.map(\.id))
-            seenInResync?.formUnion(pending.map(\.state.id))
+            seenInResync?.formUnion(pending.map(\.id))
             let outcome = try store.apply(states, cursor: page.cursor, since: cursor, acknowledging: pending)
             cursor = page.cursor
             summary.pushed += pending.count
@@ -100,7 +100,7 @@ public struct SyncEngine: Sendable {
             state.pulled = summary.pulled
             progress(state)
             var morePending = false
-            if pending.count == pushBatch { morePending = try store.status().pending > 0 }
+            if pending.count == pushBatch { morePending = try store.pendingCount() > 0 }
             if !page.more && !morePending { break }
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
@@ -145,14 +145,14 @@ public struct SyncEngine: Sendable {
         var more: Bool
     }
 
-    private func exchange(since cursor: String?, push: [RecordState], summary: inout SyncSummary)
+    private func exchange(since cursor: String?, push: [PendingChange], summary: inout SyncSummary)
         async throws(SyncError) -> Page
     {
-        var writer = JSONWriter(capacity: 1024 + push.count * 512)
+        var writer = JSONWriter(capacity: 1024 + push.map(\.json.count).reduce(0, +))
         writer.raw("{\"changes\":[")
-        for (index, state) in push.enumerated() {
+        for (index, change) in push.enumerated() {
             if index > 0 { writer.raw(",") }
-            state.write(to: &writer)
+            writer.raw(bytes: change.json)
         }
         writer.raw("],\"limit\":")
         writer.int(pageLimit)

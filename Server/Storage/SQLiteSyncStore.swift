@@ -48,6 +48,7 @@ public final class SQLiteSyncStore: SyncStore {
                     );
                     CREATE INDEX sessions_by_user ON sessions(user_id);
                     CREATE TABLE records (
+                        rowid INTEGER PRIMARY KEY,
                         user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
                         id TEXT NOT NULL,
                         kind TEXT NOT NULL,
@@ -55,8 +56,8 @@ public final class SQLiteSyncStore: SyncStore {
                         seq INTEGER NOT NULL,
                         deleted INTEGER NOT NULL,
                         updated_at INTEGER NOT NULL,
-                        PRIMARY KEY (user_id, id)
-                    ) WITHOUT ROWID;
+                        UNIQUE (user_id, id)
+                    );
                     CREATE UNIQUE INDEX records_by_seq ON records(user_id, seq);
                     CREATE INDEX records_deleted ON records(updated_at) WHERE deleted = 1;
                     """)
@@ -156,12 +157,15 @@ public final class SQLiteSyncStore: SyncStore {
                 throw SyncStoreError.noSuchUser(String(userID))
             }
             var sequence: Int64 = user["seq"]
+            let startSequence = sequence
             let purged: Int64 = user["purged_seq"]
             if let since, since.epoch != epoch || since.sequence < purged || since.sequence > sequence {
                 throw SyncStoreError.cursorExpired
             }
             var outcome = PushOutcome()
             var pushedBytes: [String: [UInt8]] = [:]
+            // Written states that differ from what was pushed: the pusher must get them back.
+            var echoes: [[UInt8]] = []
             let select = try db.cachedStatement(sql: "SELECT state FROM records WHERE user_id = ? AND id = ?")
             let upsert = try db.cachedStatement(
                 sql: """
@@ -181,16 +185,19 @@ public final class SQLiteSyncStore: SyncStore {
                         throw SyncStoreError.invalidRecord(id: state.id, error)
                     }
                 }
-                var writer = JSONWriter(capacity: 512)
+                var writer = JSONWriter(capacity: 1024)
                 merged.write(to: &writer)
-                if state == merged {
-                    pushedBytes[state.id] = writer.bytes
-                } else {
-                    var pushedWriter = JSONWriter(capacity: 512)
+                // A new record's merged state is the pushed one: no comparison needed.
+                let echoed = before != nil && state != merged
+                if echoed {
+                    var pushedWriter = JSONWriter(capacity: 1024)
                     state.write(to: &pushedWriter)
                     pushedBytes[state.id] = pushedWriter.bytes
+                } else {
+                    pushedBytes[state.id] = writer.bytes
                 }
                 guard merged != before else { continue }
+                if echoed { echoes.append(writer.bytes) }
                 sequence += 1
                 outcome.merged += 1
                 outcome.conflictsCreated += max(0, merged.conflicts.count - (before?.conflicts.count ?? 0))
@@ -200,6 +207,11 @@ public final class SQLiteSyncStore: SyncStore {
             }
             if outcome.merged > 0 {
                 try db.execute(sql: "UPDATE users SET seq = ? WHERE id = ?", arguments: [sequence, userID])
+            }
+            // A pusher that was up to date gets back only what this request changed differently:
+            // no need to read the rows it just wrote.
+            if (since?.sequence ?? 0) == startSequence && outcome.merged <= limit {
+                return (outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false))
             }
             let page = try Self.changes(
                 db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch,

@@ -116,6 +116,7 @@ private struct JSONParser {
         guard depth <= JSONValue.maxDepth else { throw error("nested deeper than \(JSONValue.maxDepth) levels") }
         index += 1
         var members: [(String, JSONValue)] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1

@@ -77,15 +77,23 @@ struct SyncBench: AsyncParsableCommand {
             let a = try LocalStore(home: work + "/\(user)-a")
             _ = try a.importArticles(articles)
             let quote = String(repeating: "quoted text ", count: 25)
+            let articleID = articles[0].id
             let drafts = (0..<count).map { index in
                 LocalStore.NoteDraft(
-                    articleID: articles[0].id,
+                    articleID: articleID,
                     anchor: Anchor(exact: quote, prefix: "before ", suffix: " after", start: index, end: index + 300),
                     body: String(repeating: "a comment on it ", count: 19) + String(index), tags: ["bench"])
             }
             try a.addNotes(drafts)
             let engine = SyncEngine(store: a, transport: CurlTransport(), server: server.url, token: token)
-            let pushed = try await timeAsync { _ = try await engine.sync() }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let pushed = try await timeAsync {
+                _ = try await engine.sync { progress in
+                    if ProcessInfo.processInfo.environment["MARGIN_BENCH_TRACE"] != nil {
+                        print("    \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms: pushed \(progress.pushed)")
+                    }
+                }
+            }
             report.add(
                 Measurement(name: "push \(count) new notes (client store → server)", records: count, seconds: pushed))
 

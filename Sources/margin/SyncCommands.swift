@@ -169,7 +169,7 @@ struct SyncCommand: AsyncParsableCommand {
             do {
                 let arrived = try await listener.waitForChanges(seconds: 5)
                 if arrived > 0 { print("pulled \(arrived) change(s)") }
-                if try store.status().pending > 0 { try await once(engine) }
+                if try store.pendingCount() > 0 { try await once(engine) }
             } catch let error as SyncError {
                 if case .unauthorized = error { throw ValidationError(error.description) }
                 FileHandle.standardError.write(Data("margin: \(error); retrying\n".utf8))

@@ -29,17 +29,17 @@ func seedArticles() throws -> [ImportedArticle] {
         let article = try store.importArticles(seedArticles())[0].article
         let note = try store.addNote(article: article.id, quote: "potash", body: "hi", color: nil, tags: ["x"])
         let pending = try store.pendingChanges()
-        #expect(Set(pending.map(\.state.id)) == Set([article.id, note.id, try seedArticles()[1].id]))
-        #expect(pending.first { $0.state.id == note.id }?.state == note)
+        #expect(Set(pending.map(\.id)) == Set([article.id, note.id, try seedArticles()[1].id]))
+        #expect(try pending.first { $0.id == note.id }?.state() == note)
 
         // Acknowledging a version that was edited since keeps the entry.
-        let sent = pending.first { $0.state.id == note.id }!
+        let sent = pending.first { $0.id == note.id }!
         try store.update(note.id, [.set("body", .string("edited after sending"))])
         try store.acknowledge([sent])
-        #expect(try store.pendingChanges().contains { $0.state.id == note.id })
-        let resent = try store.pendingChanges().first { $0.state.id == note.id }!
+        #expect(try store.pendingChanges().contains { $0.id == note.id })
+        let resent = try store.pendingChanges().first { $0.id == note.id }!
         try store.acknowledge([resent])
-        #expect(!(try store.pendingChanges().contains { $0.state.id == note.id }))
+        #expect(!(try store.pendingChanges().contains { $0.id == note.id }))
     }
 
     @Test func applyMergesRemoteStatesAndKeepsUnsentEdits() throws {
@@ -52,7 +52,7 @@ func seedArticles() throws -> [ImportedArticle] {
         let note = try laptop.addNote(article: article, quote: "potash", body: "from laptop", color: nil, tags: ["a"])
 
         // The desktop gets the note, then both edit it while apart.
-        let outcome = try desktop.apply(try laptop.pendingChanges().map(\.state), cursor: "c1")
+        let outcome = try desktop.apply(try laptop.pendingChanges().map { try $0.state() }, cursor: "c1")
         #expect(outcome.changed >= 1)
         #expect(try desktop.cursor() == "c1")
         #expect(try desktop.records(kind: .article).count == 2, "one record per article, not two")
@@ -68,7 +68,7 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(Set(left.siblings("body").map(\.value)) == [.string("laptop edit"), .string("desktop edit")])
         #expect(try desktop.conflictedRecords().map(\.id) == [note.id])
         // The desktop's own edit is still queued: it merged, it was not overwritten.
-        #expect(try desktop.pendingChanges().contains { $0.state.id == note.id })
+        #expect(try desktop.pendingChanges().contains { $0.id == note.id })
 
         try desktop.resolve(note.id, field: "body", value: .string("laptop edit"))
         try laptop.apply([try desktop.record(note.id)], cursor: "c3")
@@ -98,7 +98,7 @@ func seedArticles() throws -> [ImportedArticle] {
         let desktop = try LocalStore(home: temporaryHome())
         let articles = try seedArticles()
         _ = try laptop.importArticles(articles)
-        _ = try desktop.apply(try laptop.pendingChanges().map(\.state), cursor: nil)
+        _ = try desktop.apply(try laptop.pendingChanges().map { try $0.state() }, cursor: nil)
         let note = try desktop.addNote(article: articles[0].id, quote: "Viasna", body: "ngo", color: nil, tags: [])
         var edited = articles[0]
         edited.content = "A new first paragraph.\n\n" + edited.content
