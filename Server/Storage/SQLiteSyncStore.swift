@@ -150,18 +150,8 @@ public final class SQLiteSyncStore: SyncStore {
         // One write transaction per request: SQLite runs one writer at a time, so sequence numbers
         // commit in order and no reader can pass a change that commits later.
         return try await pool.write { db in
-            guard
-                let user = try Row.fetchOne(
-                    db, sql: "SELECT seq, purged_seq FROM users WHERE id = ?", arguments: [userID])
-            else {
-                throw SyncStoreError.noSuchUser(String(userID))
-            }
-            var sequence: Int64 = user["seq"]
+            var sequence = try Self.latestSequence(db, userID: userID, checking: since, epoch: epoch)
             let startSequence = sequence
-            let purged: Int64 = user["purged_seq"]
-            if let since, since.epoch != epoch || since.sequence < purged || since.sequence > sequence {
-                throw SyncStoreError.cursorExpired
-            }
             var outcome = PushOutcome()
             var pushedBytes: [String: [UInt8]] = [:]
             // Written states that differ from what was pushed: the pusher must get them back.
@@ -211,13 +201,29 @@ public final class SQLiteSyncStore: SyncStore {
             // A pusher that was up to date gets back only what this request changed differently:
             // no need to read the rows it just wrote.
             if (since?.sequence ?? 0) == startSequence && outcome.merged <= limit {
-                return (outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false))
+                return (
+                    outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
+                )
             }
             let page = try Self.changes(
                 db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch,
                 skip: pushedBytes)
             return (outcome, page)
         }
+    }
+
+    /// The user's newest sequence number, after checking that `since` is a cursor this store can
+    /// still continue (same store, not before forgotten tombstones, not from the future).
+    static func latestSequence(_ db: Database, userID: Int64, checking since: Cursor?, epoch: String) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: "SELECT seq, purged_seq FROM users WHERE id = ?")
+        guard let user = try Row.fetchOne(statement, arguments: [userID]) else {
+            throw SyncStoreError.noSuchUser(String(userID))
+        }
+        let sequence: Int64 = user["seq"]
+        if let since, since.epoch != epoch || since.sequence < user["purged_seq"] || since.sequence > sequence {
+            throw SyncStoreError.cursorExpired
+        }
+        return sequence
     }
 
     static func changes(
@@ -242,16 +248,7 @@ public final class SQLiteSyncStore: SyncStore {
     public func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage {
         let epoch = epoch
         return try await pool.read { db in
-            guard
-                let user = try Row.fetchOne(
-                    db, sql: "SELECT seq, purged_seq FROM users WHERE id = ?", arguments: [userID])
-            else {
-                throw SyncStoreError.noSuchUser(String(userID))
-            }
-            let sequence: Int64 = user["seq"]
-            if let since, since.epoch != epoch || since.sequence < user["purged_seq"] || since.sequence > sequence {
-                throw SyncStoreError.cursorExpired
-            }
+            let sequence = try Self.latestSequence(db, userID: userID, checking: since, epoch: epoch)
             return try Self.changes(
                 db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch, skip: [:]
             )

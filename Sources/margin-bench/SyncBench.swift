@@ -90,7 +90,9 @@ struct SyncBench: AsyncParsableCommand {
             let pushed = try await timeAsync {
                 _ = try await engine.sync { progress in
                     if ProcessInfo.processInfo.environment["MARGIN_BENCH_TRACE"] != nil {
-                        print("    \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms: pushed \(progress.pushed)")
+                        print(
+                            "    \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms: pushed \(progress.pushed)"
+                        )
                     }
                 }
             }
@@ -330,8 +332,9 @@ final class BenchServer: @unchecked Sendable {
     }
 }
 
-/// Runs the `margin` binary beside this one on a profile.
-func runMargin(_ bin: URL, _ arguments: [String], home: String) throws {
+/// Runs the `margin` binary beside this one on a profile; returns its peak RSS in bytes (VmHWM).
+@discardableResult
+func runMargin(_ bin: URL, _ arguments: [String], home: String) throws -> Int {
     let process = Process()
     process.executableURL = bin.appendingPathComponent("margin")
     process.arguments = arguments
@@ -340,10 +343,23 @@ func runMargin(_ bin: URL, _ arguments: [String], home: String) throws {
     ]) { _, new in new }
     process.standardOutput = FileHandle.nullDevice
     try process.run()
+    // Sampled from /proc while it runs: rusage of children would count pages a forked child
+    // shared with this (large) process before exec.
+    var peak = 0
+    while process.isRunning {
+        if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = line.split(separator: " ").compactMap({ Int($0) }).first
+        {
+            peak = max(peak, kb * 1024)
+        }
+        usleep(5_000)
+    }
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
         throw ValidationError("margin \(arguments.joined(separator: " ")) failed")
     }
+    return peak
 }
 
 /// Seconds taken by an async `body`.
