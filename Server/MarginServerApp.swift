@@ -35,6 +35,11 @@ public enum MarginServerApp {
         "GET /healthz", "GET /metrics", "POST /v1/accounts", "POST /v1/sessions", "DELETE /v1/sessions/current",
         "POST /v1/sync", "GET /v1/changes",
     ]
+
+    /// The methods each served path takes, for 405 answers.
+    static let allowedMethods: [String: [String]] = Dictionary(
+        grouping: routes.map { $0.split(separator: " ").map(String.init) }, by: { $0[1] }
+    ).mapValues { $0.map { $0[0] }.sorted() }
 }
 
 /// Forgets tombstones older than the retention window, at start and then periodically.

@@ -16,12 +16,19 @@ public struct Credentials: Sendable {
     /// A slow salted hash of `password`, computed off the cooperative thread pool.
     public func hash(password: String) async throws -> String {
         let cost = bcryptCost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let digest = Self.prehash(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(digest, cost: cost) }
     }
 
     /// Whether `password` matches `hash`, checked off the cooperative thread pool.
     public func verify(password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let digest = Self.prehash(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(digest, hash: hash) }
+    }
+
+    /// Bcrypt reads only 72 bytes; hashing first makes every byte of a long password count.
+    static func prehash(_ password: String) -> String {
+        SHA256.hex(password)
     }
 
     /// A new session token: 256 random bits, base64url.
@@ -35,6 +42,14 @@ public struct Credentials: Sendable {
     /// What the server stores of a token: its SHA-256.
     public static func tokenHash(_ token: String) -> String {
         SHA256.hex(token)
+    }
+
+    /// What a password must be, in words.
+    public static let passwordRule = "a password has 8 to 1024 characters"
+
+    /// Whether a password is acceptable: 8 to 1024 Unicode code points (as the OpenAPI minLength counts).
+    public static func isValidPassword(_ password: String) -> Bool {
+        (8...1024).contains(password.unicodeScalars.count)
     }
 
     /// Whether a name is acceptable: 1–64 of lowercase letters, digits, '.', '_' and '-'.

@@ -17,7 +17,13 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let problem = Self.problem(for: error)
+            var problem = Self.problem(for: error)
+            if problem.status == .notFound, let allowed = MarginServerApp.allowedMethods[request.uri.path] {
+                problem = Problem(
+                    .methodNotAllowed, "method-not-allowed", "Method not allowed",
+                    detail: "\(request.uri.path) takes \(allowed.joined(separator: ", "))")
+                problem.headers[.allow] = allowed.joined(separator: ", ")
+            }
             if problem.status.code >= 500 {
                 context.logger.error("request failed: \(String(reflecting: error))")
             }

@@ -43,9 +43,9 @@ struct SyncRoutes: Sendable {
                 .unprocessableContent, "invalid-account", "Invalid account",
                 detail: "a username is 1 to 64 of a-z, 0-9, '.', '_' and '-'")
         }
-        guard (8...1024).contains(password.utf8.count) else {
+        guard Credentials.isValidPassword(password) else {
             throw Problem(
-                .unprocessableContent, "invalid-account", "Invalid account", detail: "a password has 8 to 1024 bytes")
+                .unprocessableContent, "invalid-account", "Invalid account", detail: Credentials.passwordRule)
         }
         let hash = try await credentials.hash(password: password)
         do {
@@ -64,6 +64,7 @@ struct SyncRoutes: Sendable {
     func login(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let body = try await jsonBody(request, limit: 64 * 1024)
         let (username, password) = try usernameAndPassword(body)
+        guard Credentials.isValidPassword(password) else { throw Problem.unauthorized("wrong username or password") }
         let device = body["device"]?.string
         let found = try await store.user(named: username)
         // Verify against a dummy hash when the user is unknown, so timing does not tell.

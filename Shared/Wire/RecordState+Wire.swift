@@ -115,12 +115,18 @@ extension RecordState {
                 }
                 return try Self.value(raw, type: field.type, path: path + ".v")
             }
-            if !writes.isEmpty { fields[name] = writes }
+            guard !writes.isEmpty else {
+                throw RecordError(.invalidValue, field: "fields.\(name)", "a field lists at least one write")
+            }
+            fields[name] = writes
         }
         var tags: [String: [Dotted<Presence>]] = [:]
         for (tag, list) in try Self.members(tagsJSON, path: "tags") {
             let adds = try Self.entries(list, path: "tags.\(tag)") { _, _ throws(RecordError) in Presence() }
-            if !adds.isEmpty { tags[tag] = adds }
+            guard !adds.isEmpty else {
+                throw RecordError(.invalidValue, field: "tags.\(tag)", "a tag lists at least one add")
+            }
+            tags[tag] = adds
         }
         var tombstones: [Dotted<VersionVector>] = []
         if let deletedJSON {

@@ -114,9 +114,7 @@ struct UserCommand: AsyncParsableCommand {
             } else {
                 password = readLine(strippingNewline: true) ?? ""
             }
-            guard (8...1024).contains(password.utf8.count) else {
-                throw ValidationError("a password has 8 to 1024 bytes")
-            }
+            guard Credentials.isValidPassword(password) else { throw ValidationError(Credentials.passwordRule) }
             let store = try data.open()
             let hash = try await Credentials(bcryptCost: bcryptCost).hash(password: password)
             do {

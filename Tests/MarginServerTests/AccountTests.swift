@@ -41,6 +41,18 @@ import Testing
         #expect(try await server.request("DELETE", "/v1/sessions/current", token: token).status == 401)
     }
 
+    @Test func everyByteOfALongPasswordCounts() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        // Bcrypt alone reads 72 bytes; these two differ only after byte 80.
+        let long = String(repeating: "p", count: 80)
+        _ = try await server.signup("ann", password: long + "-right")
+        let wrong = try await server.json(
+            "POST", "/v1/sessions", .object([("username", .string("ann")), ("password", .string(long + "-wrong"))]))
+        #expect(wrong.status == 401)
+        #expect(try await server.login("ann", password: long + "-right").count >= 43)
+    }
+
     @Test func signupCanBeTurnedOff() async throws {
         let server = try ServerProcess(["--no-signup"])
         defer { server.stop() }

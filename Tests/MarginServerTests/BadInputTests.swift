@@ -79,6 +79,9 @@ import Testing
             #expect(reply.status == status, "\(path): \(reply.text)")
             #expect(reply.headers["content-type"] == "application/problem+json", "\(path)")
         }
+        let wrongMethod = try await server.request("PUT", "/v1/sync", body: Data("{}".utf8), token: token)
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.headers["allow"] == "POST")
         #expect(try server.storeBytes() == before, "the store is byte-for-byte unchanged")
         let health = try await server.request("GET", "/healthz", contentType: nil)
         #expect(health.status == 200)

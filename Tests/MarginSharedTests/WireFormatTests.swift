@@ -76,6 +76,15 @@ import Testing
         #expect(throws: RecordError.self) { try WireFormat.decode(Data([0xFF, 0xFE])) }
     }
 
+    @Test func rejectsEmptyWriteLists() throws {
+        var object = try json(try sampleNote())
+        object["tags"] = ["empty": []]
+        #expect(try decodeError(object)?.field == "tags.empty")
+        object = try json(try sampleNote())
+        object["fields"] = ["body": []]
+        #expect(try decodeError(object)?.field == "fields.body")
+    }
+
     @Test func rejectsStatesOverTheLimits() throws {
         var object = try json(try sampleNote())
         var vector: [String: Int] = [:]
