@@ -332,34 +332,27 @@ final class BenchServer: @unchecked Sendable {
     }
 }
 
-/// Runs the `margin` binary beside this one on a profile; returns its peak RSS in bytes (VmHWM).
+/// Runs the `margin` binary beside this one on a profile; returns the peak RSS it reports, in bytes.
 @discardableResult
 func runMargin(_ bin: URL, _ arguments: [String], home: String) throws -> Int {
     let process = Process()
     process.executableURL = bin.appendingPathComponent("margin")
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging([
-        "MARGIN_HOME": home, "MARGIN_PASSWORD": "benchmark-password",
+        "MARGIN_HOME": home, "MARGIN_PASSWORD": "benchmark-password", "MARGIN_REPORT_PEAK_RSS": "1",
     ]) { _, new in new }
     process.standardOutput = FileHandle.nullDevice
+    // The child reads its own high-water mark: sampling it from here is skewed by the spawn.
+    let errors = Pipe()
+    process.standardError = errors
     try process.run()
-    // Sampled from /proc while it runs: rusage of children would count pages a forked child
-    // shared with this (large) process before exec.
-    var peak = 0
-    while process.isRunning {
-        if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-            let kb = line.split(separator: " ").compactMap({ Int($0) }).first
-        {
-            peak = max(peak, kb * 1024)
-        }
-        usleep(5_000)
-    }
+    let report = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw ValidationError("margin \(arguments.joined(separator: " ")) failed")
+        throw ValidationError("margin \(arguments.joined(separator: " ")) failed: \(report)")
     }
-    return peak
+    let line = report.split(separator: "\n").first { $0.hasPrefix("peak-rss-bytes ") }
+    return line.flatMap { Int($0.split(separator: " ").last!) } ?? 0
 }
 
 /// Seconds taken by an async `body`.
