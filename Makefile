@@ -8,10 +8,11 @@ build:
 demo: build
 	./scripts/demo
 
+# FILTER=Name runs only the matching tests.
 test:
 	./scripts/setup
 	swift build --build-tests
-	swift test
+	swift test $(if $(FILTER),--filter $(FILTER))
 
 lint:
 	swift format lint --strict -r Shared Client Server Sources Tests Package.swift
