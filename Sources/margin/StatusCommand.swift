@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import MarginClient
+import MarginShared
+
+/// `margin status`.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show this machine's replica id, record counts, pending changes and conflicts."
+    )
+
+    @OptionGroup var profile: Profile
+    @OptionGroup var output: JSONOutput
+
+    func run() throws {
+        let store = try profile.open()
+        let status = try store.status()
+        if output.json {
+            var result: [String: Any] = [
+                "replica": status.replicaID.rawValue, "store": store.path,
+                "articles": status.counts[.article] ?? 0, "notes": status.counts[.note] ?? 0,
+                "bookmarks": status.counts[.bookmark] ?? 0, "deleted": status.deleted, "pending": status.pending,
+                "conflicts": status.conflicts, "orphaned": status.orphaned,
+            ]
+            result["server"] = status.server
+            result["user"] = status.user
+            result["lastSync"] = status.lastSync
+            result["lastError"] = status.lastError
+            printJSON(result)
+            return
+        }
+        print("replica    \(status.replicaID)")
+        print("store      \(store.path)")
+        print(
+            "records    \(status.counts[.article] ?? 0) articles, \(status.counts[.note] ?? 0) notes, \(status.counts[.bookmark] ?? 0) bookmarks (\(status.deleted) deleted)"
+        )
+        print("pending    \(status.pending) change(s) not yet synced")
+        print("conflicts  \(status.conflicts)" + (status.conflicts > 0 ? " (margin conflicts)" : ""))
+        if status.orphaned > 0 {
+            print("orphaned   \(status.orphaned) note(s) whose quote left the text (margin notes --orphaned)")
+        }
+        print("server     \(status.server.map { "\($0) as \(status.user ?? "?")" } ?? "not logged in")")
+        if let lastSync = status.lastSync {
+            let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(lastSync) / 1000))
+            print("last sync  \(time)")
+        }
+        if let lastError = status.lastError { print("last error \(lastError)") }
+    }
+}
