@@ -4,7 +4,7 @@ import Testing
 
 /// Killing the server or the client in the middle of a large sync loses and duplicates nothing.
 @Suite(.serialized) struct SyncCrashTests {
-    static let noteCount = 1_500
+    static let noteCount = 3_000
 
     func largeOutbox() throws -> (Machine, String) {
         let machine = try Machine()
@@ -26,15 +26,21 @@ import Testing
         #expect(try writer.export() == reader.export())
     }
 
+    /// Waits until the server has merged something from the running sync (or a minute passes).
+    func waitForFirstMerge(_ server: ServerProcess, _ sync: Process) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while try await metric(server, "margin_records_merged_total") == 0 && sync.isRunning && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     @Test func serverKilledMidSyncAndRestarted() async throws {
         let (writer, _) = try largeOutbox()
         let port = try TCPProxy.freePort()
         var server = try ServerProcess(port: port)
         try writer.signup(server)
         let sync = try writer.startSync()
-        while try await metric(server, "margin_records_merged_total") == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitForFirstMerge(server, sync)
         server.crash()
         let data = server.data
         server = try ServerProcess(data: data, port: port)
@@ -51,9 +57,7 @@ import Testing
         defer { server.stop() }
         try writer.signup(server)
         let sync = try writer.startSync()
-        while try await metric(server, "margin_records_merged_total") == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await waitForFirstMerge(server, sync)
         kill(sync.processIdentifier, SIGKILL)
         sync.waitUntilExit()
         #expect(sync.terminationReason == .uncaughtSignal)
