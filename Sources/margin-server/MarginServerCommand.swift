@@ -13,6 +13,24 @@ struct MarginServerCommand: AsyncParsableCommand {
         subcommands: [Serve.self, UserCommand.self],
         defaultSubcommand: Serve.self
     )
+
+    /// Runs the command; a failure prints one line on stderr and exits non-zero.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("margin-server: \(message)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// The data directory option shared by every subcommand.

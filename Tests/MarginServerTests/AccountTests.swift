@@ -76,6 +76,13 @@ import Testing
         try input.fileHandleForWriting.close()
         add.waitUntilExit()
         #expect(add.terminationStatus == 0)
+        let again = try CLI.run(
+            ServerProcess.binDirectory.appendingPathComponent("margin-server"),
+            ["user", "add", "bob", "--data", data, "--bcrypt-cost", "4"], home: nil,
+            stdin: Data("another password\n".utf8),
+            environment: [:])
+        #expect(again.status != 0)
+        #expect(again.stderr == "margin-server: the user bob exists already\n")
         let server = try ServerProcess(["--no-signup"], data: data)
         defer { server.stop() }
         let token = try await server.login("bob", password: "bob's password")
