@@ -45,10 +45,17 @@ let package = Package(
             path: "Sources/MarginCurl",
             swiftSettings: strict
         ),
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/CommandLineSupport",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "margin",
             dependencies: [
-                "MarginClient", "MarginCurl", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MarginClient", "MarginCurl", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/margin",
             swiftSettings: strict
@@ -56,7 +63,8 @@ let package = Package(
         .executableTarget(
             name: "margin-server",
             dependencies: [
-                "MarginServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MarginServer", "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Sources/margin-server",

@@ -90,6 +90,11 @@ extension LocalStore {
         }
     }
 
+    /// Every record id, deleted ones included.
+    public func allIDs() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT id FROM records") }
+    }
+
     /// Every record, deleted ones included, sorted by id: the complete state.
     public func allRecords() throws(StoreError) -> [RecordState] {
         try read { db in

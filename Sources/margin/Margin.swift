@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import CommandLineSupport
 
 /// The `margin` command line: the client core, fully offline.
 @main
@@ -18,19 +18,6 @@ struct Margin: AsyncParsableCommand {
 
     /// Runs the command; a failure prints one line on stderr and exits non-zero.
     static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            guard code != .success else { exit(withError: error) }
-            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("margin: \(message)\n".utf8))
-            Foundation.exit(code.rawValue)
-        }
+        await mainWithOneLineErrors(name: "margin")
     }
 }

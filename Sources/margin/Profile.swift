@@ -72,7 +72,7 @@ struct ShortIDs {
 extension LocalStore {
     /// Short ids for every record in the store.
     func shortIDs() throws -> ShortIDs {
-        ShortIDs(try allRecords().map(\.id))
+        ShortIDs(try allIDs())
     }
 }
 
