@@ -108,6 +108,7 @@ extension LocalStore {
     public func search(_ query: String, limit: Int = 20) throws(StoreError) -> [SearchHit] {
         let terms = query.split(whereSeparator: { $0.isWhitespace || $0 == "\"" }).map { "\"\($0)\"" }
         guard !terms.isEmpty else { throw StoreError(.invalidInput, "the search query is empty") }
+        try indexBacklog()
         return try read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -122,6 +123,40 @@ extension LocalStore {
                     record: try WireFormat.decode(row["state"] as Data, limits: .unlimited),
                     snippet: row["snippet"], rank: row["rank"])
             }
+        }
+    }
+
+    /// How many records wait for their search entry.
+    public func searchBacklog() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM search_backlog") ?? 0 }
+    }
+
+    /// Writes the search entries that bulk applies queued; returns how many records it indexed.
+    @discardableResult
+    public func indexBacklog() throws(StoreError) -> Int {
+        guard try searchBacklog() > 0 else { return 0 }
+        return try write { db in
+            // A cursor, not an array: the backlog after a first sync can be every record.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT b.rowid AS rowid, r.id AS id, r.state AS state FROM search_backlog b
+                    LEFT JOIN records r ON r.rowid = b.rowid
+                    """)
+            var count = 0
+            while let row = try rows.next() {
+                count += 1
+                let rowid: Int64 = row["rowid"]
+                guard let data = row["state"] as Data? else {
+                    try db.execute(sql: "DELETE FROM search WHERE rowid = ?", arguments: [rowid])
+                    continue
+                }
+                let state = try Self.decodeStored(data, id: row["id"])
+                try Self.index(
+                    db, rowid: rowid, id: state.id, text: state.isDeleted ? nil : state.searchText, replacing: true)
+            }
+            try db.execute(sql: "DELETE FROM search_backlog")
+            return count
         }
     }
 

@@ -39,7 +39,13 @@ extension LocalStore {
     /// Local edits not yet pushed are merged, never overwritten.
     @discardableResult
     public func apply(_ states: [RecordState], cursor: String?) throws(StoreError) -> ApplyOutcome {
-        try write { db in try apply(db, states, cursor: cursor, acknowledging: []) }
+        try apply(states.map(DecodedRecord.init), cursor: cursor)
+    }
+
+    /// Merges decoded remote states into the store and moves the cursor, all in one transaction.
+    @discardableResult
+    public func apply(_ records: [DecodedRecord], cursor: String?) throws(StoreError) -> ApplyOutcome {
+        try write { db in try apply(db, records, cursor: cursor, acknowledging: []) }
     }
 
     /// Applies a pulled page and clears the outbox entries it acknowledges, in one transaction.
@@ -47,22 +53,23 @@ extension LocalStore {
     /// The cursor moves only when it still is `since`, so a slower, older page never moves it back.
     @discardableResult
     public func apply(
-        _ states: [RecordState], cursor: String, since: String?, acknowledging pushed: [PendingChange]
+        _ records: [DecodedRecord], cursor: String, since: String?, acknowledging pushed: [PendingChange]
     ) throws(StoreError) -> ApplyOutcome {
         try write { db in
             let current = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE id = 1")
-            return try apply(db, states, cursor: current == since ? cursor : nil, acknowledging: pushed)
+            return try apply(db, records, cursor: current == since ? cursor : nil, acknowledging: pushed)
         }
     }
 
     private func apply(
-        _ db: Database, _ states: [RecordState], cursor: String?, acknowledging pushed: [PendingChange]
+        _ db: Database, _ records: [DecodedRecord], cursor: String?, acknowledging pushed: [PendingChange]
     ) throws -> ApplyOutcome {
         do {
             var outcome = ApplyOutcome()
             var latest: Timestamp?
             var reanchorArticles: [String: String] = [:]
-            for remote in states {
+            for record in records {
+                let remote = record.state
                 let previous = try Self.load(db, id: remote.id)
                 let merged: RecordState
                 do {
@@ -79,7 +86,10 @@ extension LocalStore {
                 let conflicts = merged.conflicts.count
                 outcome.newConflicts += max(0, conflicts - (previous?.conflicts.count ?? 0))
                 if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
-                try Self.save(db, merged, previous: previous, conflicts: conflicts)
+                // A record new here is stored as the bytes that came; the search entry waits.
+                try Self.save(
+                    db, merged, bytes: previous == nil ? record.bytes : nil, previous: previous, conflicts: conflicts,
+                    deferIndex: true)
                 if merged.kind == .article, let previous, previous.string("content") != merged.string("content") {
                     reanchorArticles[merged.id] = merged.string("content") ?? ""
                 }

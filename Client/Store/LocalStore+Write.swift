@@ -7,6 +7,11 @@ extension LocalStore {
     static func load(_ db: Database, id: String) throws -> RecordState? {
         let statement = try db.cachedStatement(sql: "SELECT state FROM records WHERE id = ?")
         guard let data = try Data.fetchOne(statement, arguments: [id]) else { return nil }
+        return try decodeStored(data, id: id)
+    }
+
+    /// Decodes a stored state; a failure means the store is damaged.
+    static func decodeStored(_ data: Data, id: String) throws(StoreError) -> RecordState {
         do {
             return try WireFormat.decode(data, limits: .unlimited)
         } catch {
@@ -14,8 +19,14 @@ extension LocalStore {
         }
     }
 
-    /// Writes a record's row and search entry; `previous` lets an unchanged text skip re-indexing.
-    static func save(_ db: Database, _ state: RecordState, previous: RecordState?, conflicts: Int? = nil) throws {
+    /// Writes a record's row (from `bytes` when given: its canonical JSON) and its search entry.
+    ///
+    /// `previous` lets an unchanged text skip re-indexing; `deferIndex` queues the search entry
+    /// instead, for bulk applies (the queue is worked off before the next search).
+    static func save(
+        _ db: Database, _ state: RecordState, bytes: [UInt8]? = nil, previous: RecordState?, conflicts: Int? = nil,
+        deferIndex: Bool = false
+    ) throws {
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
@@ -27,20 +38,40 @@ extension LocalStore {
         let rowid = try Int64.fetchOne(
             upsert,
             arguments: [
-                state.id, state.kind.rawValue, state.articleID, WireFormat.encode(state), state.isDeleted,
-                conflicts ?? state.conflicts.count, state.createdAt,
+                state.id, state.kind.rawValue, state.articleID, Data(bytes ?? WireFormat.bytes(state)),
+                state.isDeleted, conflicts ?? state.conflicts.count, state.createdAt,
                 state.kind == .article ? state.string("title") : nil,
             ])!
+        if deferIndex && previous == nil {
+            try queueIndex(db, rowid: rowid)
+            return
+        }
         let text = state.isDeleted ? nil : state.searchText
         let oldText = previous.flatMap { $0.isDeleted ? nil : $0.searchText }
         guard previous == nil || text?.title != oldText?.title || text?.body != oldText?.body else { return }
-        if previous != nil {
+        if deferIndex {
+            try queueIndex(db, rowid: rowid)
+        } else {
+            try index(db, rowid: rowid, id: state.id, text: text, replacing: previous != nil)
+        }
+    }
+
+    /// Writes one record's search entry.
+    static func index(
+        _ db: Database, rowid: Int64, id: String, text: (title: String, body: String)?, replacing: Bool
+    ) throws {
+        if replacing {
             try db.cachedStatement(sql: "DELETE FROM search WHERE rowid = ?").execute(arguments: [rowid])
         }
         if let text {
             try db.cachedStatement(sql: "INSERT INTO search (rowid, record_id, title, body) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [rowid, state.id, text.title, text.body])
+                .execute(arguments: [rowid, id, text.title, text.body])
         }
+    }
+
+    static func queueIndex(_ db: Database, rowid: Int64) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_backlog (rowid) VALUES (?)")
+            .execute(arguments: [rowid])
     }
 
     /// Queues a record for the next sync; a newer version supersedes an unsent one.

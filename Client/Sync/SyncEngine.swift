@@ -74,10 +74,10 @@ public struct SyncEngine: Sendable {
         var cursor = try store.cursor()
         var seenInResync: Set<String>?
         while true {
-            let pending = try store.pendingChanges(limit: pushBatch)
-            let page: Page
+            var pending = try store.pendingChanges(limit: pushBatch)
+            var page: Page
             do {
-                page = try await exchange(since: cursor, push: pending, summary: &summary)
+                page = try await exchange(since: cursor, push: pending)
             } catch {
                 guard case .rejected(status: 410, _) = error, cursor != nil else { throw error }
                 // The server forgot what we last saw: pull everything again, merging (never
@@ -88,19 +88,34 @@ public struct SyncEngine: Sendable {
                 try store.resetCursor()
                 continue
             }
-            let states = try page.states.map { try WireFormat.decode($0) }
-            seenInResync?.formUnion(states.map(\.id))
-            seenInResync?.formUnion(pending.map(\.id))
-            let outcome = try store.apply(states, cursor: page.cursor, since: cursor, acknowledging: pending)
-            cursor = page.cursor
-            summary.pushed += pending.count
-            summary.pulled += states.count
-            summary.newConflicts += outcome.newConflicts
-            state.pushed = summary.pushed
-            state.pulled = summary.pulled
-            progress(state)
+            while true {
+                // While only pulling, the next page travels while this one is stored.
+                let pullOnly = page.more && pending.isEmpty && pushBatch > 0
+                let next =
+                    pullOnly ? Task { [cursor = page.cursor] in try await exchange(since: cursor, push: []) } : nil
+                do {
+                    summary.retries += page.retries
+                    seenInResync?.formUnion(page.records.map(\.state.id))
+                    seenInResync?.formUnion(pending.map(\.id))
+                    let outcome = try store.apply(
+                        page.records, cursor: page.cursor, since: cursor, acknowledging: pending)
+                    cursor = page.cursor
+                    summary.pushed += pending.count
+                    summary.pulled += page.records.count
+                    summary.newConflicts += outcome.newConflicts
+                } catch {
+                    next?.cancel()
+                    throw error
+                }
+                state.pushed = summary.pushed
+                state.pulled = summary.pulled
+                progress(state)
+                guard let next else { break }
+                page = try await next.value
+                pending = []
+            }
             var morePending = false
-            if pending.count == pushBatch { morePending = try store.pendingCount() > 0 }
+            if pending.count == pushBatch || page.more == false { morePending = try store.pendingCount() > 0 }
             if !page.more && !morePending { break }
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
@@ -125,13 +140,11 @@ public struct SyncEngine: Sendable {
             if let cursor { url += "&since=\(cursor)" }
             let request = TransportRequest(
                 method: "GET", url: url, headers: ["Authorization": "Bearer \(token)"], timeoutSeconds: seconds + 30)
-            var summary = SyncSummary()
-            let page = try await send(request, summary: &summary)
-            let states = try page.states.map { try WireFormat.decode($0) }
+            let page = try await send(request)
             if let cursor {
-                try store.apply(states, cursor: page.cursor, since: cursor, acknowledging: [])
+                try store.apply(page.records, cursor: page.cursor, since: cursor, acknowledging: [])
             }
-            return states.count
+            return page.records.count
         } catch SyncError.rejected(status: 410, _) {
             return 0  // the next full sync starts over
         } catch {
@@ -139,15 +152,15 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    struct Page {
-        var states: [JSONValue]
+    struct Page: Sendable {
+        var records: [DecodedRecord]
         var cursor: String
         var more: Bool
+        /// Retries it took to get the page.
+        var retries = 0
     }
 
-    private func exchange(since cursor: String?, push: [PendingChange], summary: inout SyncSummary)
-        async throws(SyncError) -> Page
-    {
+    private func exchange(since cursor: String?, push: [PendingChange]) async throws(SyncError) -> Page {
         var writer = JSONWriter(capacity: 1024 + push.map(\.json.count).reduce(0, +))
         writer.raw("{\"changes\":[")
         for (index, change) in push.enumerated() {
@@ -162,11 +175,11 @@ public struct SyncEngine: Sendable {
         let request = TransportRequest(
             method: "POST", url: "\(server)/v1/sync",
             headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"], body: Data(writer.bytes))
-        return try await send(request, summary: &summary)
+        return try await send(request)
     }
 
     /// Sends with retries on transient failures: exponential backoff with jitter, Retry-After honoured.
-    private func send(_ request: TransportRequest, summary: inout SyncSummary) async throws(SyncError) -> Page {
+    private func send(_ request: TransportRequest) async throws(SyncError) -> Page {
         var attempt = 0
         while true {
             attempt += 1
@@ -176,7 +189,9 @@ public struct SyncEngine: Sendable {
                 let response = try await transport.send(request)
                 switch response.status {
                 case 200:
-                    return try Self.page(response.body)
+                    var page = try Self.page(response.body)
+                    page.retries = attempt - 1
+                    return page
                 case 401:
                     throw SyncError.unauthorized(Self.detail(response))
                 case 410:
@@ -198,16 +213,23 @@ public struct SyncEngine: Sendable {
                 failure = "\(error)"
             }
             guard attempt < maxAttempts else { throw .unavailable("\(failure) (after \(attempt) attempts)") }
-            summary.retries += 1
             try? await Task.sleep(for: .seconds(delay))
         }
     }
 
     static func page(_ body: Data) throws(SyncError) -> Page {
-        guard let json = try? JSONValue.parse(body), case .array(let states)? = json["changes"],
-            let cursor = json["cursor"]?.string, case .bool(let more)? = json["more"]
-        else { throw .rejected(status: 200, detail: "the server's answer is not a change page") }
-        return Page(states: states, cursor: cursor, more: more)
+        let envelope: ChangeEnvelope
+        do {
+            envelope = try ChangeEnvelope.decode(body)
+        } catch .record(let index, let error) {
+            throw .rejected(status: 200, detail: "the server sent an invalid record (changes[\(index)]): \(error)")
+        } catch {
+            throw .rejected(status: 200, detail: "the server's answer is not a change page: \(error)")
+        }
+        guard let cursor = envelope["cursor"]?.string, case .bool(let more)? = envelope["more"] else {
+            throw .rejected(status: 200, detail: "the server's answer is not a change page")
+        }
+        return Page(records: envelope.records, cursor: cursor, more: more)
     }
 
     static func detail(_ response: TransportResponse) -> String {

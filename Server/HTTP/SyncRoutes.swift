@@ -95,38 +95,32 @@ struct SyncRoutes: Sendable {
 
     func sync(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let user = try await authenticate(request)
-        let body = try await jsonBody(request, limit: configuration.maxBodyBytes)
-        guard case .object(let members) = body else { throw Problem.malformed("the body is a JSON object") }
+        let body = try await bodyBytes(request, limit: configuration.maxBodyBytes)
+        let envelope: ChangeEnvelope
+        do {
+            envelope = try ChangeEnvelope.decode(
+                body.readableBytesView, limits: configuration.recordLimits,
+                maxRecords: configuration.maxRecordsPerRequest)
+        } catch .malformed(let detail) {
+            throw Problem.malformed(detail)
+        } catch .record(let index, let error) {
+            throw Problem(
+                .unprocessableContent, "invalid-record", "Invalid record",
+                detail: "changes[\(index)].\(error.field): \(error.detail)")
+        } catch .tooManyRecords(let count) {
+            throw Problem.tooLarge(
+                "\(count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
+        }
         var since: Cursor?
         var limit = configuration.defaultPageLimit
-        var changes: [JSONValue] = []
-        for (key, value) in members {
+        for (key, value) in envelope.members {
             switch key {
             case "since": since = try cursor(value)
             case "limit": limit = try pageLimit(value)
-            case "changes":
-                guard case .array(let items) = value else {
-                    throw Problem.malformed("'changes' is an array of records")
-                }
-                changes = items
             default: throw Problem.malformed("unknown member '\(key)'")
             }
         }
-        guard changes.count <= configuration.maxRecordsPerRequest else {
-            throw Problem.tooLarge(
-                "\(changes.count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
-        }
-        var states: [RecordState] = []
-        states.reserveCapacity(changes.count)
-        for (index, change) in changes.enumerated() {
-            do {
-                states.append(try WireFormat.decode(change, limits: configuration.recordLimits))
-            } catch {
-                throw Problem(
-                    .unprocessableContent, "invalid-record", "Invalid record",
-                    detail: "changes[\(index)].\(error.field): \(error.detail)")
-            }
-        }
+        let states = envelope.records
         let (outcome, page) = try await store.sync(userID: user.id, pushed: states, since: since, limit: limit)
         if outcome.merged > 0 {
             metrics.merged(records: outcome.merged, conflicts: outcome.conflictsCreated)
@@ -208,6 +202,16 @@ struct SyncRoutes: Sendable {
 
     /// Reads the body as JSON, refusing other content types and bodies over `limit` while reading.
     func jsonBody(_ request: Request, limit: Int) async throws -> JSONValue {
+        let buffer = try await bodyBytes(request, limit: limit)
+        do {
+            return try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw Problem.malformed(error.description)
+        }
+    }
+
+    /// Reads a JSON body's bytes, refusing other content types and bodies over `limit` while reading.
+    func bodyBytes(_ request: Request, limit: Int) async throws -> ByteBuffer {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/json") else {
             throw Problem(
@@ -217,12 +221,7 @@ struct SyncRoutes: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw Problem.tooLarge("the body has \(length) bytes; the limit is \(limit)")
         }
-        let buffer = try await request.body.collect(upTo: limit)
-        do {
-            return try JSONValue.parse(buffer.readableBytesView)
-        } catch {
-            throw Problem.malformed(error.description)
-        }
+        return try await request.body.collect(upTo: limit)
     }
 
     static func page(_ page: ChangePage) -> Response {

@@ -143,7 +143,7 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Merges pushed states, then reads the changes after `since`, in one write transaction.
     public func sync(
-        userID: Int64, pushed: [RecordState], since: Cursor?, limit: Int
+        userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage) {
         let now = Self.now()
         let epoch = epoch
@@ -163,36 +163,36 @@ public final class SQLiteSyncStore: SyncStore {
                     ON CONFLICT (user_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
                         deleted = excluded.deleted, updated_at = excluded.updated_at
                     """)
-            for state in pushed {
+            for record in pushed {
+                let state = record.state
+                pushedBytes[state.id] = record.bytes
                 let stored = try Data.fetchOne(select, arguments: [userID, state.id])
                 var merged = state
                 var before: RecordState?
                 if let stored {
+                    // Already holding exactly this state: nothing to merge or write.
+                    if stored.elementsEqual(record.bytes) { continue }
                     before = try WireFormat.decode(stored, limits: .unlimited)
                     do {
                         merged = try RecordState.merge(before!, state)
                     } catch let error as MarginShared.RecordError {
                         throw SyncStoreError.invalidRecord(id: state.id, error)
                     }
+                    guard merged != before else { continue }
                 }
-                var writer = JSONWriter(capacity: 1024)
-                merged.write(to: &writer)
-                // A new record's merged state is the pushed one: no comparison needed.
-                let echoed = before != nil && state != merged
-                if echoed {
-                    var pushedWriter = JSONWriter(capacity: 1024)
-                    state.write(to: &pushedWriter)
-                    pushedBytes[state.id] = pushedWriter.bytes
+                // A new record's merged state is the pushed one, whose canonical bytes we already have.
+                let bytes: [UInt8]
+                if before != nil && merged != state {
+                    bytes = WireFormat.bytes(merged)
+                    echoes.append(bytes)
                 } else {
-                    pushedBytes[state.id] = writer.bytes
+                    bytes = record.bytes
                 }
-                guard merged != before else { continue }
-                if echoed { echoes.append(writer.bytes) }
                 sequence += 1
                 outcome.merged += 1
                 outcome.conflictsCreated += max(0, merged.conflicts.count - (before?.conflicts.count ?? 0))
                 try upsert.execute(arguments: [
-                    userID, merged.id, merged.kind.rawValue, Data(writer.bytes), sequence, merged.isDeleted, now,
+                    userID, merged.id, merged.kind.rawValue, Data(bytes), sequence, merged.isDeleted, now,
                 ])
             }
             if outcome.merged > 0 {

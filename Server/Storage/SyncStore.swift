@@ -89,7 +89,7 @@ public protocol SyncStore: Sendable {
     /// Merges pushed states into the user's records, then reads the changes after `since`, in one
     /// transaction. Records whose stored state equals what was pushed are not returned.
     func sync(
-        userID: Int64, pushed: [RecordState], since: Cursor?, limit: Int
+        userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage)
     /// The changes after `since`, without pushing anything.
     func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage

@@ -163,11 +163,9 @@ public final class ServerProcess: @unchecked Sendable {
         }
         writer.raw("}")
         let reply = try await request("POST", "/v1/sync", body: Data(writer.bytes), token: token)
-        guard reply.status == 200, let json = reply.json, case .array(let items)? = json["changes"] else {
-            return ([], "", false, reply)
-        }
-        let states = try items.map { try WireFormat.decode($0) }
-        return (states, json["cursor"]?.string ?? "", json["more"] == .bool(true), reply)
+        guard reply.status == 200 else { return ([], "", false, reply) }
+        let page = try ChangeEnvelope.decode(reply.body)
+        return (page.records.map(\.state), page["cursor"]?.string ?? "", page["more"] == .bool(true), reply)
     }
 }
 

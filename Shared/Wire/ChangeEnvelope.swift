@@ -1,0 +1,111 @@
+/// A sync body: a `changes` array of records beside a few plain members (`since`, `cursor`, ...).
+///
+/// Read in one pass without a tree, so a page of 1,000 records costs little more than its records.
+public struct ChangeEnvelope: Sendable {
+    /// The records of `changes`, in order.
+    public var records: [DecodedRecord] = []
+    /// The other top-level members, in document order.
+    public var members: [(String, JSONValue)] = []
+
+    /// The member named `key`, other than `changes`.
+    public subscript(_ key: String) -> JSONValue? {
+        members.first { $0.0 == key }?.1
+    }
+}
+
+/// Why a sync body was refused.
+public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not JSON, or not an object with a `changes` array.
+    case malformed(String)
+    /// One record is invalid.
+    case record(index: Int, RecordError)
+    /// More records than allowed; `count` is how many there were.
+    case tooManyRecords(count: Int)
+
+    /// A short human-readable form.
+    public var description: String {
+        switch self {
+        case .malformed(let detail): detail
+        case .record(let index, let error): "changes[\(index)].\(error.field): \(error.detail)"
+        case .tooManyRecords(let count): "\(count) records in one body"
+        }
+    }
+}
+
+extension ChangeEnvelope {
+    /// Reads a body; records past `maxRecords` are counted, not decoded.
+    public static func decode<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, limits: RecordLimits = .default, maxRecords: Int = .max
+    ) throws(EnvelopeError) -> ChangeEnvelope {
+        let decoded = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(EnvelopeError) in try decode(buffer: buffer, limits: limits, maxRecords: maxRecords) }
+        }
+        if let decoded { return try decoded.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(EnvelopeError) in
+            try decode(buffer: buffer, limits: limits, maxRecords: maxRecords)
+        }
+    }
+
+    static func decode(
+        buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits, maxRecords: Int
+    ) throws(EnvelopeError) -> ChangeEnvelope {
+        var envelope = ChangeEnvelope()
+        var scanner = JSONScanner(bytes: buffer)
+        var count = 0
+        // A bad record is reported only once the whole body is known to be JSON: syntax errors win.
+        var invalid: EnvelopeError?
+        do {
+            guard try scanner.peek() == UInt8(ascii: "{") else {
+                throw EnvelopeError.malformed("the body is a JSON object")
+            }
+            if try scanner.openObject() {
+                repeat {
+                    let key = try scanner.memberName()
+                    guard key == "changes" else {
+                        envelope.members.append((key, try scanner.value(depth: 1)))
+                        continue
+                    }
+                    guard try scanner.peek() == UInt8(ascii: "[") else {
+                        throw EnvelopeError.malformed("'changes' is an array of records")
+                    }
+                    guard try scanner.openArray() else { continue }
+                    repeat {
+                        count += 1
+                        if count > maxRecords || invalid != nil {
+                            try scanner.skipValue(depth: 2)
+                            continue
+                        }
+                        _ = try scanner.peek()
+                        let start = scanner.index
+                        scanner.canonical = true
+                        var decoder = RecordDecoder(scanner: scanner)
+                        let state: RecordState
+                        do {
+                            state = try decoder.record()
+                            try state.validate(limits: limits)
+                        } catch {
+                            invalid = .record(index: count - 1, error)
+                            try scanner.skipValue(depth: 2)
+                            continue
+                        }
+                        scanner = decoder.scanner
+                        let bytes = UnsafeBufferPointer(rebasing: buffer[start..<scanner.index])
+                        envelope.records.append(
+                            DecodedRecord(state: state, received: bytes, canonical: scanner.canonical))
+                    } while try scanner.nextItem()
+                } while try scanner.nextMember()
+            }
+            scanner.skipWhitespace()
+            guard scanner.atEnd else { throw scanner.error("unexpected data after the document") }
+        } catch let error as EnvelopeError {
+            throw error
+        } catch let error as JSONError {
+            throw .malformed(error.description)
+        } catch {
+            throw .malformed("\(error)")
+        }
+        if count > maxRecords { throw .tooManyRecords(count: count) }
+        if let invalid { throw invalid }
+        return envelope
+    }
+}

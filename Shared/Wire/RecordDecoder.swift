@@ -1,0 +1,364 @@
+/// Reads one record state straight from JSON bytes (no intermediate tree), naming the field that is
+/// wrong, and tells whether the bytes were already canonical so they can be stored as they are.
+struct RecordDecoder {
+    var scanner: JSONScanner
+    /// Replica ids met in this record: the same id shares one string.
+    private var replicas: [ReplicaID] = []
+
+    init(scanner: JSONScanner) {
+        self.scanner = scanner
+    }
+
+    /// What follows a dot in one write: nothing (a tag add), a field value, or a delete's context.
+    private enum Payload {
+        case none
+        case value(FieldValue)
+        case seen(VersionVector)
+    }
+
+    // MARK: - Scanning, with JSON errors as record errors
+
+    private static func malformed(_ error: JSONError) -> RecordError {
+        RecordError(.malformed, field: "record", error.description)
+    }
+
+    private mutating func peekByte() throws(RecordError) -> UInt8 {
+        do { return try scanner.peek() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func openObject() throws(RecordError) -> Bool {
+        do { return try scanner.openObject() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func memberName() throws(RecordError) -> String {
+        do { return try scanner.memberName() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func nextMember() throws(RecordError) -> Bool {
+        do { return try scanner.nextMember() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func openArray() throws(RecordError) -> Bool {
+        do { return try scanner.openArray() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func nextItem() throws(RecordError) -> Bool {
+        do { return try scanner.nextItem() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func readString() throws(RecordError) -> String {
+        do { return try scanner.string() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func readNumber() throws(RecordError) -> JSONValue {
+        do { return try scanner.number() } catch { throw Self.malformed(error) }
+    }
+
+    private mutating func readAny() throws(RecordError) -> JSONValue {
+        do { return try scanner.value(depth: JSONValue.maxDepth - 1) } catch { throw Self.malformed(error) }
+    }
+
+    /// Notes a member name; names out of sorted order make the text non-canonical.
+    private mutating func order(_ name: String, after previous: inout String?) {
+        if scanner.canonical, let last = previous, !last.utf8.lexicographicallyPrecedes(name.utf8) {
+            scanner.canonical = false
+        }
+        previous = name
+    }
+
+    /// Reads one record object.
+    mutating func record() throws(RecordError) -> RecordState {
+        guard try peekByte() == UInt8(ascii: "{") else {
+            throw RecordError(.malformed, field: "record", "a record is a JSON object")
+        }
+        var version: Int64?
+        var id: String?
+        var kind: RecordKind?
+        var articleID: String?
+        var context: VersionVector?
+        var fieldWrites: [(String, [Dotted<FieldValue>])] = []
+        var sawFields = false
+        var tags: [String: [Dotted<Presence>]] = [:]
+        var tombstones: [Dotted<VersionVector>] = []
+        var previous: String?
+        if try openObject() {
+            repeat {
+                let key = try memberName()
+                order(key, after: &previous)
+                switch key {
+                case "v": version = try integer("v")
+                case "id": id = try text("id")
+                case "kind":
+                    let name = try text("kind")
+                    guard let known = RecordKind(rawValue: name) else {
+                        throw RecordError(.unknownKind, field: "kind", "unknown record kind '\(name)'")
+                    }
+                    kind = known
+                case "articleID": articleID = try text("articleID")
+                case "vv": context = try vector("vv")
+                case "fields":
+                    fieldWrites = try fields()
+                    sawFields = true
+                case "tags":
+                    tags = try tagAdds()
+                    if tags.isEmpty { scanner.canonical = false }
+                case "deleted":
+                    tombstones = try deletes()
+                    if tombstones.isEmpty { scanner.canonical = false }
+                default: throw RecordError(.unknownField, field: key, "a record has no member '\(key)'")
+                }
+            } while try nextMember()
+        }
+        if !sawFields { scanner.canonical = false }
+        guard let version else { throw RecordError(.malformed, field: "v", "missing the format version") }
+        guard version == Int64(RecordState.formatVersion) else {
+            throw RecordError(
+                .unsupportedFormat, field: "v", "format version \(version) is not \(RecordState.formatVersion)")
+        }
+        guard let id else { throw RecordError(.malformed, field: "id", "missing required key") }
+        guard let kind else { throw RecordError(.malformed, field: "kind", "missing required key") }
+        guard let context else { throw RecordError(.malformed, field: "vv", "missing required key") }
+
+        var fields: [String: [Dotted<FieldValue>]] = [:]
+        fields.reserveCapacity(fieldWrites.count)
+        for (name, writes) in fieldWrites {
+            guard let field = kind.fields[name] else {
+                throw RecordError(.unknownField, field: "fields.\(name)", "a \(kind.rawValue) has no field '\(name)'")
+            }
+            fields[name] = try typed(writes, as: field.type, name: name)
+        }
+        return RecordState(
+            id: id, kind: kind, articleID: articleID, context: context, fields: fields, tags: tags,
+            tombstones: tombstones)
+    }
+
+    /// Checks each write's value against the field's type; a whole number in a double field is taken.
+    private mutating func typed(
+        _ writes: [Dotted<FieldValue>], as type: FieldType, name: String
+    ) throws(RecordError) -> [Dotted<FieldValue>] {
+        var writes = writes
+        for (index, write) in writes.enumerated() where write.value.type != type {
+            guard type == .double, case .int(let number) = write.value else {
+                throw RecordError(
+                    .wrongType, field: "fields.\(name)[\(index)].v", "expected a value of type \(type.rawValue)")
+            }
+            scanner.canonical = false
+            writes[index] = Dotted(dot: write.dot, stamp: write.stamp, value: .double(Double(number)))
+        }
+        return writes
+    }
+
+    // MARK: - Members
+
+    private mutating func fields() throws(RecordError) -> [(String, [Dotted<FieldValue>])] {
+        var result: [(String, [Dotted<FieldValue>])] = []
+        guard try openObject() else { return result }
+        var previous: String?
+        repeat {
+            let name = try memberName()
+            order(name, after: &previous)
+            let writes: [Dotted<FieldValue>] = try entries("fields.\(name)", missing: (.malformed, ".v")) {
+                if case .value(let value) = $0 { value } else { nil }
+            }
+            result.append((name, writes))
+        } while try nextMember()
+        return result
+    }
+
+    private mutating func tagAdds() throws(RecordError) -> [String: [Dotted<Presence>]] {
+        var result: [String: [Dotted<Presence>]] = [:]
+        guard try openObject() else { return result }
+        var previous: String?
+        repeat {
+            let tag = try memberName()
+            order(tag, after: &previous)
+            result[tag] = try entries("tags.\(tag)", missing: (.unknownField, "")) {
+                if case .none = $0 { Presence() } else { nil }
+            }
+        } while try nextMember()
+        return result
+    }
+
+    private mutating func deletes() throws(RecordError) -> [Dotted<VersionVector>] {
+        try entries("deleted", missing: (.malformed, ".seen")) {
+            if case .seen(let seen) = $0 { seen } else { nil }
+        }
+    }
+
+    /// Reads a non-empty list of writes, sorted by dot; `payload` is nil when a write lacks what
+    /// the list needs (or carries what it must not), reported as `missing` at that write.
+    private mutating func entries<Value>(
+        _ path: @autoclosure () -> String, missing: (code: RecordError.Code, member: String),
+        _ payload: (Payload) -> Value?
+    ) throws(RecordError) -> [Dotted<Value>] {
+        guard try peekByte() == UInt8(ascii: "[") else {
+            throw RecordError(.wrongType, field: path(), "expected an array")
+        }
+        var result: [Dotted<Value>] = []
+        if try openArray() {
+            repeat {
+                let index = result.count
+                let (dot, stamp, rest) = try entry("\(path())[\(index)]")
+                guard let value = payload(rest) else {
+                    let detail = missing.member.isEmpty ? "carries no value" : "missing required key"
+                    throw RecordError(missing.code, field: "\(path())[\(index)]\(missing.member)", detail)
+                }
+                result.append(Dotted(dot: dot, stamp: stamp, value: value))
+            } while try nextItem()
+        }
+        guard !result.isEmpty else { throw RecordError(.invalidValue, field: path(), "lists at least one write") }
+        // Kept sorted by dot: the merge walks both sides in that order.
+        if !zip(result, result.dropFirst()).allSatisfy({ $0.dot < $1.dot }) {
+            scanner.canonical = false
+            result.sort { $0.dot < $1.dot }
+        }
+        return result
+    }
+
+    /// Reads `{"l":…,"n":…,"r":…[,"seen":…],"t":…[,"v":…]}`.
+    private mutating func entry(_ path: @autoclosure () -> String) throws(RecordError) -> (Dot, Timestamp, Payload) {
+        guard try peekByte() == UInt8(ascii: "{") else {
+            throw RecordError(.wrongType, field: path(), "expected an object")
+        }
+        var logical: UInt64?
+        var counter: UInt64?
+        var replica: ReplicaID?
+        var wall: Int64?
+        var payload = Payload.none
+        var previous: String?
+        if try openObject() {
+            repeat {
+                let key = try memberName()
+                order(key, after: &previous)
+                switch key {
+                case "l": logical = try self.counter(path() + ".l")
+                case "n": counter = try self.counter(path() + ".n")
+                case "r": replica = try self.replica(path() + ".r")
+                case "t": wall = try integer(path() + ".t")
+                case "seen": payload = .seen(try vector(path() + ".seen"))
+                case "v": payload = .value(try value(path() + ".v"))
+                default: throw RecordError(.unknownField, field: path() + "." + key, "a write has no member '\(key)'")
+                }
+            } while try nextMember()
+        }
+        guard let replica else { throw RecordError(.malformed, field: path() + ".r", "missing required key") }
+        guard let counter else { throw RecordError(.malformed, field: path() + ".n", "missing required key") }
+        guard let logical else { throw RecordError(.malformed, field: path() + ".l", "missing required key") }
+        guard logical <= UInt64(UInt32.max) else {
+            throw RecordError(.invalidValue, field: path() + ".l", "a logical clock fits in 32 bits")
+        }
+        guard let wall else { throw RecordError(.malformed, field: path() + ".t", "missing required key") }
+        return (
+            Dot(replica, counter), Timestamp(wallMillis: wall, logical: UInt32(logical), replica: replica), payload
+        )
+    }
+
+    // MARK: - Values
+
+    private mutating func vector(_ path: @autoclosure () -> String) throws(RecordError) -> VersionVector {
+        guard try peekByte() == UInt8(ascii: "{") else {
+            throw RecordError(.wrongType, field: path(), "expected an object")
+        }
+        var counters: [ReplicaID: UInt64] = [:]
+        var previous: String?
+        if try openObject() {
+            repeat {
+                let replica = try self.replica(path(), name: true)
+                order(replica.rawValue, after: &previous)
+                counters[replica] = try counter("\(path()).\(replica.rawValue)")
+                guard counters.count <= RecordLimits.default.maxVectorEntries * 4 else {
+                    throw RecordError(.tooLarge, field: path(), "over \(counters.count) replicas in one version vector")
+                }
+            } while try nextMember()
+        }
+        if counters.values.contains(0) { scanner.canonical = false }
+        return VersionVector(counters)
+    }
+
+    /// Reads a replica id (a string value, or a member name when `name`), sharing equal ids.
+    private mutating func replica(_ path: @autoclosure () -> String, name: Bool = false) throws(RecordError)
+        -> ReplicaID
+    {
+        let raw = name ? try memberName() : try text(path())
+        if let known = replicas.first(where: { $0.rawValue == raw }) { return known }
+        guard let replica = ReplicaID(raw) else {
+            throw RecordError(.invalidValue, field: path(), "'\(raw)' is not a replica id")
+        }
+        replicas.append(replica)
+        return replica
+    }
+
+    private mutating func value(_ path: @autoclosure () -> String) throws(RecordError) -> FieldValue {
+        switch try peekByte() {
+        case UInt8(ascii: "{"): return .anchor(try anchor(path()))
+        case UInt8(ascii: "\""): return .string(try text(path()))
+        default:
+            switch try readAny() {
+            case .int(let number): return .int(number)
+            case .double(let number): return .double(number)
+            case .bool(let flag): return .bool(flag)
+            default:
+                throw RecordError(.wrongType, field: path(), "expected a string, number, boolean or anchor")
+            }
+        }
+    }
+
+    private mutating func anchor(_ path: @autoclosure () -> String) throws(RecordError) -> Anchor {
+        var exact: String?
+        var prefix: String?
+        var suffix: String?
+        var start: Int64?
+        var end: Int64?
+        var previous: String?
+        if try openObject() {
+            repeat {
+                let key = try memberName()
+                order(key, after: &previous)
+                switch key {
+                case "exact": exact = try text(path() + ".exact")
+                case "prefix": prefix = try text(path() + ".prefix")
+                case "suffix": suffix = try text(path() + ".suffix")
+                case "start": start = try integer(path() + ".start")
+                case "end": end = try integer(path() + ".end")
+                default: throw RecordError(.unknownField, field: path() + "." + key, "an anchor has no '\(key)'")
+                }
+            } while try nextMember()
+        }
+        // The writer always writes both contexts, even empty.
+        if prefix == nil || suffix == nil { scanner.canonical = false }
+        guard let exact else { throw RecordError(.malformed, field: path() + ".exact", "missing required key") }
+        guard let startOffset = start.flatMap({ Int(exactly: $0) }), let endOffset = end.flatMap({ Int(exactly: $0) })
+        else {
+            throw RecordError(.malformed, field: path(), "an anchor needs whole-number 'start' and 'end'")
+        }
+        return Anchor(exact: exact, prefix: prefix ?? "", suffix: suffix ?? "", start: startOffset, end: endOffset)
+    }
+
+    private mutating func text(_ path: @autoclosure () -> String) throws(RecordError) -> String {
+        guard try peekByte() == UInt8(ascii: "\"") else {
+            throw RecordError(.wrongType, field: path(), "expected a string")
+        }
+        return try readString()
+    }
+
+    private mutating func integer(_ path: @autoclosure () -> String) throws(RecordError) -> Int64 {
+        let next = try peekByte()
+        guard next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next),
+            case .int(let number) = try readNumber()
+        else { throw RecordError(.wrongType, field: path(), "expected a whole number") }
+        return number
+    }
+
+    private mutating func counter(_ path: @autoclosure () -> String) throws(RecordError) -> UInt64 {
+        let next = try peekByte()
+        guard next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) else {
+            throw RecordError(.wrongType, field: path(), "a counter is a whole number from 0 to 2^64-1")
+        }
+        switch try readNumber() {
+        case .int(let value) where value >= 0: return UInt64(value)
+        case .uint(let value): return value
+        case .int: throw RecordError(.invalidValue, field: path(), "a counter cannot be negative")
+        default: throw RecordError(.wrongType, field: path(), "a counter is a whole number from 0 to 2^64-1")
+        }
+    }
+}
