@@ -141,18 +141,17 @@ struct JSONScanner {
         index += 1
         let start = index
         // Fast path: no escapes.
+        var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw JSONError(offset: start, reason: "a string is not valid UTF-8")
-                }
-                return text
+                return try Self.text(slice, ascii: bits < 0x80, offset: start)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character inside a string") }
+            bits |= byte
             index += 1
         }
         var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
@@ -161,10 +160,9 @@ struct JSONScanner {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let text = String(validating: scratch, as: UTF8.self) else {
-                    throw JSONError(offset: start, reason: "a string is not valid UTF-8")
+                return try scratch.withUnsafeBufferPointer { buffer throws(JSONError) in
+                    try Self.text(buffer, ascii: false, offset: start)
                 }
-                return text
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw error("unexpected end of input") }
@@ -218,6 +216,18 @@ struct JSONScanner {
             }
         }
         throw error("an unterminated string")
+    }
+
+    /// The string of UTF-8 bytes, refusing invalid UTF-8.
+    ///
+    /// `String(validating:)` takes a slow generic path here; decoding (which repairs) and checking
+    /// that nothing was repaired is several times faster, and ASCII needs no check at all.
+    static func text(_ utf8: UnsafeBufferPointer<UInt8>, ascii: Bool, offset: Int) throws(JSONError) -> String {
+        let text = String(decoding: utf8, as: UTF8.self)
+        guard ascii || text.utf8.elementsEqual(utf8) else {
+            throw JSONError(offset: offset, reason: "a string is not valid UTF-8")
+        }
+        return text
     }
 
     mutating func hex4() throws(JSONError) -> UInt32 {

@@ -21,11 +21,11 @@ extension RecordState {
                 default: limits.maxStringBytes
                 }
             for (index, write) in writes.enumerated() {
-                let path = "fields.\(name)[\(index)]"
                 guard write.value.type == field.type else {
-                    throw RecordError(.wrongType, field: path, "'\(name)' holds a \(field.type.rawValue)")
+                    throw RecordError(
+                        .wrongType, field: "fields.\(name)[\(index)]", "'\(name)' holds a \(field.type.rawValue)")
                 }
-                try Self.validateValue(write.value, path: path, maxBytes: maxBytes)
+                try Self.validateValue(write.value, path: "fields.\(name)[\(index)]", maxBytes: maxBytes)
             }
             try validateWrites(writes, path: "fields.\(name)")
         }
@@ -48,20 +48,23 @@ extension RecordState {
     }
 
     /// Every write must lie inside the context, and a replica holds at most one live write per key.
-    private func validateWrites<Value>(_ writes: [Dotted<Value>], path: String) throws(RecordError) {
+    private func validateWrites<Value>(_ writes: [Dotted<Value>], path: @autoclosure () -> String)
+        throws(RecordError)
+    {
+        // One write per replica is the usual case: no set needed for it.
         var replicas = Set<ReplicaID>()
         for write in writes {
             guard context.contains(write.dot) else {
-                throw RecordError(.invalidValue, field: path, "write \(write.dot) lies outside the version vector")
+                throw RecordError(.invalidValue, field: path(), "write \(write.dot) lies outside the version vector")
             }
             guard write.dot.counter > 0 else {
-                throw RecordError(.invalidValue, field: path, "a dot counter starts at 1")
+                throw RecordError(.invalidValue, field: path(), "a dot counter starts at 1")
             }
             guard write.stamp.replica == write.dot.replica else {
-                throw RecordError(.invalidValue, field: path, "stamp and dot of one write name different replicas")
+                throw RecordError(.invalidValue, field: path(), "stamp and dot of one write name different replicas")
             }
-            guard replicas.insert(write.dot.replica).inserted else {
-                throw RecordError(.invalidValue, field: path, "replica \(write.dot.replica) has two live writes")
+            guard writes.count == 1 || replicas.insert(write.dot.replica).inserted else {
+                throw RecordError(.invalidValue, field: path(), "replica \(write.dot.replica) has two live writes")
             }
         }
     }
@@ -89,23 +92,25 @@ extension RecordState {
         }
     }
 
-    private static func validateValue(_ value: FieldValue, path: String, maxBytes: Int) throws(RecordError) {
+    private static func validateValue(_ value: FieldValue, path: @autoclosure () -> String, maxBytes: Int)
+        throws(RecordError)
+    {
         switch value {
         case .string(let text):
             guard text.utf8.count <= maxBytes else {
                 throw RecordError(
-                    .tooLarge, field: path, "\(text.utf8.count) bytes, more than the limit of \(maxBytes)")
+                    .tooLarge, field: path(), "\(text.utf8.count) bytes, more than the limit of \(maxBytes)")
             }
         case .double(let number):
-            guard number.isFinite else { throw RecordError(.invalidValue, field: path, "not a finite number") }
+            guard number.isFinite else { throw RecordError(.invalidValue, field: path(), "not a finite number") }
         case .anchor(let anchor):
             guard anchor.start >= 0, anchor.end >= anchor.start else {
-                throw RecordError(.invalidValue, field: path, "an anchor needs 0 <= start <= end")
+                throw RecordError(.invalidValue, field: path(), "an anchor needs 0 <= start <= end")
             }
             let bytes = anchor.exact.utf8.count + anchor.prefix.utf8.count + anchor.suffix.utf8.count
             guard bytes <= maxBytes else {
                 throw RecordError(
-                    .tooLarge, field: path, "anchor of \(bytes) bytes, more than the limit of \(maxBytes)")
+                    .tooLarge, field: path(), "anchor of \(bytes) bytes, more than the limit of \(maxBytes)")
             }
         case .int, .bool:
             break
