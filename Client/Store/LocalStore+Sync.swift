@@ -45,7 +45,7 @@ extension LocalStore {
     /// Merges decoded remote states into the store and moves the cursor, all in one transaction.
     @discardableResult
     public func apply(_ records: [DecodedRecord], cursor: String?) throws(StoreError) -> ApplyOutcome {
-        try write { db in try apply(db, records, cursor: cursor, acknowledging: []) }
+        try writeUnsynced { db in try apply(db, records, cursor: cursor, acknowledging: []) }
     }
 
     /// Applies a pulled page and clears the outbox entries it acknowledges, in one transaction.
@@ -55,7 +55,7 @@ extension LocalStore {
     public func apply(
         _ records: [DecodedRecord], cursor: String, since: String?, acknowledging pushed: [PendingChange]
     ) throws(StoreError) -> ApplyOutcome {
-        try write { db in
+        try writeUnsynced { db in
             let current = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE id = 1")
             return try apply(db, records, cursor: current == since ? cursor : nil, acknowledging: pushed)
         }
@@ -70,7 +70,21 @@ extension LocalStore {
             var reanchorArticles: [String: String] = [:]
             for record in records {
                 let remote = record.state
-                let previous = try Self.load(db, id: remote.id)
+                // Most records of a big pull are new here: one insert, no read, no merge.
+                if try Self.insertIfNew(db, remote, bytes: record.bytes) {
+                    outcome.changed += 1
+                    outcome.newConflicts += remote.conflicts.count
+                    if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+                    continue
+                }
+                let stored = try Data.fetchOne(
+                    db.cachedStatement(sql: "SELECT state FROM records WHERE id = ?"), arguments: [remote.id])
+                // Holding exactly these bytes already (a repeated page, a full resync): nothing to do.
+                if let stored, stored.elementsEqual(record.bytes) {
+                    outcome.unchanged += 1
+                    continue
+                }
+                let previous = try stored.map { data throws(StoreError) in try Self.decodeStored(data, id: remote.id) }
                 let merged: RecordState
                 do {
                     merged = try previous.map { try RecordState.merge($0, remote) } ?? remote
@@ -86,9 +100,8 @@ extension LocalStore {
                 let conflicts = merged.conflicts.count
                 outcome.newConflicts += max(0, conflicts - (previous?.conflicts.count ?? 0))
                 if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
-                // A record new here is stored as the bytes that came; the search entry waits.
                 try Self.save(
-                    db, merged, bytes: previous == nil ? record.bytes : nil, previous: previous, conflicts: conflicts,
+                    db, merged, bytes: merged == remote ? record.bytes : nil, previous: previous, conflicts: conflicts,
                     deferIndex: true)
                 if merged.kind == .article, let previous, previous.string("content") != merged.string("content") {
                     reanchorArticles[merged.id] = merged.string("content") ?? ""
@@ -163,7 +176,7 @@ extension LocalStore {
 
     /// Records that a sync finished (with no error) or failed (with one).
     public func recordSync(error: String?) throws(StoreError) {
-        try write { db in
+        try writeUnsynced { db in
             if let error {
                 try db.execute(sql: "UPDATE sync_state SET last_error = ? WHERE id = 1", arguments: [error])
             } else {

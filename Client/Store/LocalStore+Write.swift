@@ -35,13 +35,7 @@ extension LocalStore {
                     conflicts = excluded.conflicts, created_at = excluded.created_at, title = excluded.title
                 RETURNING rowid
                 """)
-        let rowid = try Int64.fetchOne(
-            upsert,
-            arguments: [
-                state.id, state.kind.rawValue, state.articleID, Data(bytes ?? WireFormat.bytes(state)),
-                state.isDeleted, conflicts ?? state.conflicts.count, state.createdAt,
-                state.kind == .article ? state.string("title") : nil,
-            ])!
+        let rowid = try Int64.fetchOne(upsert, arguments: rowArguments(state, bytes: bytes, conflicts: conflicts))!
         if deferIndex && previous == nil {
             try queueIndex(db, rowid: rowid)
             return
@@ -54,6 +48,29 @@ extension LocalStore {
         } else {
             try index(db, rowid: rowid, id: state.id, text: text, replacing: previous != nil)
         }
+    }
+
+    /// Inserts a record this store does not hold yet, as its canonical `bytes`, queueing its
+    /// search entry; returns false (writing nothing) when the store already holds it.
+    static func insertIfNew(_ db: Database, _ state: RecordState, bytes: [UInt8]) throws -> Bool {
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING rowid
+                """)
+        guard let rowid = try Int64.fetchOne(insert, arguments: rowArguments(state, bytes: bytes, conflicts: nil))
+        else { return false }
+        try queueIndex(db, rowid: rowid)
+        return true
+    }
+
+    static func rowArguments(_ state: RecordState, bytes: [UInt8]?, conflicts: Int?) -> StatementArguments {
+        [
+            state.id, state.kind.rawValue, state.articleID, Data(bytes ?? WireFormat.bytes(state)), state.isDeleted,
+            conflicts ?? state.conflicts.count, state.createdAt, state.kind == .article ? state.string("title") : nil,
+        ]
     }
 
     /// Writes one record's search entry.

@@ -32,6 +32,11 @@ public final class LocalStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(3)
         configuration.label = "margin"
+        configuration.prepareDatabase { db in
+            // Local edits wait for the disk; `writeUnsynced` relaxes this for what the server also holds.
+            // A bigger page cache keeps index pages of a 100k-record pull in memory.
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.checkNotNewer(pool, path: path)
@@ -55,6 +60,28 @@ public final class LocalStore: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Runs a write transaction that does not wait for the disk: for what the server also holds
+    /// (pulled pages, acknowledgements, sync times). A power cut can roll such a transaction back,
+    /// which the next sync repeats; it can never corrupt the store or lose a local edit.
+    func writeUnsynced<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch let error as StoreError {
             throw error
         } catch {
