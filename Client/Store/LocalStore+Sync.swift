@@ -12,6 +12,18 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var newConflicts = 0
     /// Records refused, with why (a different article id, say); the rest of the page still applies.
     public var rejected: [String: String] = [:]
+    /// Local changes still waiting in the outbox once the page is applied.
+    public var pending = 0
+}
+
+/// Where a sync starts: the cursor and the first batch of the outbox, read together.
+public struct SyncPlan: Sendable {
+    /// The cursor of the last applied page, or nil before the first sync.
+    public var cursor: String?
+    /// The oldest queued local changes, up to the batch size.
+    public var pending: [PendingChange]
+    /// How many local changes wait in all.
+    public var pendingCount: Int
 }
 
 /// A local change waiting to be pushed: the record as stored and the outbox version it had.
@@ -56,7 +68,7 @@ extension LocalStore {
         _ records: [DecodedRecord], cursor: String, since: String?, acknowledging pushed: [PendingChange]
     ) throws(StoreError) -> ApplyOutcome {
         try writeUnsynced { db in
-            let current = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE id = 1")
+            let current = try String.fetchOne(db.cachedStatement(sql: "SELECT cursor FROM sync_state WHERE id = 1"))
             return try apply(db, records, cursor: current == since ? cursor : nil, acknowledging: pushed)
         }
     }
@@ -120,23 +132,39 @@ extension LocalStore {
                     .execute(arguments: [cursor])
             }
             try Self.acknowledge(db, pushed)
+            outcome.pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0
+            // A page applied is a sync that worked, as far as it went.
+            try db.cachedStatement(sql: "UPDATE sync_state SET last_sync = ?, last_error = NULL WHERE id = 1")
+                .execute(arguments: [HybridLogicalClock.wallNow()])
             return outcome
+        }
+    }
+
+    /// The cursor and the outbox's first `limit` changes, in one read.
+    public func syncPlan(limit: Int) throws(StoreError) -> SyncPlan {
+        try read { db in
+            SyncPlan(
+                cursor: try String.fetchOne(db.cachedStatement(sql: "SELECT cursor FROM sync_state WHERE id = 1")),
+                pending: try Self.pendingChanges(db, limit: limit),
+                pendingCount: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0)
         }
     }
 
     /// Local changes not yet acknowledged, oldest queued first.
     public func pendingChanges(limit: Int = 1_000) throws(StoreError) -> [PendingChange] {
-        try read { db in
-            try Row.fetchAll(
-                db,
+        try read { db in try Self.pendingChanges(db, limit: limit) }
+    }
+
+    static func pendingChanges(_ db: Database, limit: Int) throws -> [PendingChange] {
+        try Row.fetchAll(
+            db.cachedStatement(
                 sql: """
                     SELECT o.record_id AS id, r.state AS state, o.version AS version
                     FROM outbox o JOIN records r ON r.id = o.record_id ORDER BY o.rowid LIMIT ?
-                    """,
-                arguments: [limit]
-            ).map { row in
-                PendingChange(id: row["id"], version: row["version"], json: [UInt8](row["state"] as Data))
-            }
+                    """),
+            arguments: [limit]
+        ).map { row in
+            PendingChange(id: row["id"], version: row["version"], json: [UInt8](row["state"] as Data))
         }
     }
 

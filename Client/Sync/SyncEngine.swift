@@ -57,9 +57,8 @@ public struct SyncEngine: Sendable {
     /// Syncs until the outbox is empty and the server has nothing newer; resumable at any point.
     public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws(SyncError) -> SyncSummary {
         do {
-            let summary = try await run(progress: progress)
-            try store.recordSync(error: nil)
-            return summary
+            // Each applied page records the sync time; only a failure needs its own write.
+            return try await run(progress: progress)
         } catch {
             let failure = Self.syncError(error)
             try? store.recordSync(error: failure.description)
@@ -70,11 +69,12 @@ public struct SyncEngine: Sendable {
     private func run(progress: @Sendable (SyncProgress) -> Void) async throws -> SyncSummary {
         var summary = SyncSummary()
         var state = SyncProgress()
-        state.toPush = try store.pendingCount()
-        var cursor = try store.cursor()
+        let plan = try store.syncPlan(limit: pushBatch)
+        state.toPush = plan.pendingCount
+        var cursor = plan.cursor
+        var pending = plan.pending
         var seenInResync: Set<String>?
         while true {
-            var pending = try store.pendingChanges(limit: pushBatch)
             var page: Page
             do {
                 page = try await exchange(since: cursor, push: pending)
@@ -88,6 +88,7 @@ public struct SyncEngine: Sendable {
                 try store.resetCursor()
                 continue
             }
+            var waiting = 0
             while true {
                 // While only pulling, the next page travels while this one is stored.
                 let pullOnly = page.more && pending.isEmpty && pushBatch > 0
@@ -100,6 +101,7 @@ public struct SyncEngine: Sendable {
                     let outcome = try store.apply(
                         page.records, cursor: page.cursor, since: cursor, acknowledging: pending)
                     cursor = page.cursor
+                    waiting = outcome.pending
                     summary.pushed += pending.count
                     summary.pulled += page.records.count
                     summary.newConflicts += outcome.newConflicts
@@ -114,9 +116,8 @@ public struct SyncEngine: Sendable {
                 page = try await next.value
                 pending = []
             }
-            var morePending = false
-            if pending.count == pushBatch || page.more == false { morePending = try store.pendingCount() > 0 }
-            if !page.more && !morePending { break }
+            if !page.more && waiting == 0 { break }
+            pending = try store.pendingChanges(limit: pushBatch)
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
         return summary

@@ -121,15 +121,43 @@ struct SyncBench: AsyncParsableCommand {
             let engineB = SyncEngine(store: pair.b, transport: CurlTransport(), server: server.url, token: tokenB)
             _ = try await engineA.sync()
             _ = try await engineB.sync()
+            if ProcessInfo.processInfo.environment["MARGIN_PROBE"] != nil {
+                let n = 500
+                let r1 = try time { for _ in 0..<n { _ = try pair.b.cursor() } }
+                let r2 = try time { for _ in 0..<n { try pair.b.recordSync(error: nil) } }
+                let r3 = try time { for _ in 0..<n { _ = try pair.b.pendingCount() } }
+                let t = CurlTransport()
+                let body = Data("{\"changes\":[],\"since\":\"\(try pair.b.cursor()!)\"}".utf8)
+                let r4 = try await timeAsync {
+                    for _ in 0..<n {
+                        _ = try await t.send(
+                            TransportRequest(
+                                method: "POST", url: server.url + "/v1/sync",
+                                headers: ["Authorization": "Bearer \(tokenB)", "Content-Type": "application/json"],
+                                body: body))
+                    }
+                }
+                let r5 = try await timeAsync { for _ in 0..<n { _ = try await engineB.sync() } }
+                let target = try pair.a.records(kind: .note).first!.id
+                let r6 = try time {
+                    for i in 0..<n { try pair.a.update(target, [.set("body", .string("probe \(i)"))]) }
+                }
+                print(
+                    String(
+                        format:
+                            "probe: cursor read %.3f ms, recordSync %.3f ms, pendingCount %.3f ms, POST sync %.3f ms, engine sync %.3f ms, edit %.3f ms",
+                        r1 / Double(n) * 1000, r2 / Double(n) * 1000, r3 / Double(n) * 1000, r4 / Double(n) * 1000,
+                        r5 / Double(n) * 1000, r6 / Double(n) * 1000))
+            }
             let target = try pair.a.records(kind: .note).first!.id
             var samples: [Double] = []
+            var parts: [[Double]] = [[], [], []]
             for round in 0..<rounds {
-                let seconds = try await timeAsync {
-                    try pair.a.update(target, [.set("body", .string("edit \(round)"))])
-                    _ = try await engineA.sync()
-                    _ = try await engineB.sync()
-                }
-                samples.append(seconds)
+                let edit = try time { try pair.a.update(target, [.set("body", .string("edit \(round)"))]) }
+                let syncA = try await timeAsync { _ = try await engineA.sync() }
+                let syncB = try await timeAsync { _ = try await engineB.sync() }
+                samples.append(edit + syncA + syncB)
+                for (index, part) in [edit, syncA, syncB].enumerated() { parts[index].append(part) }
             }
             #if DEBUG
                 print("  (debug build: figures are not representative)")
@@ -142,7 +170,11 @@ struct SyncBench: AsyncParsableCommand {
             var row = Measurement(
                 name: "incremental: edit, A syncs, B syncs (\(stored) stored)", records: rounds,
                 seconds: samples.reduce(0, +))
-            row.note = percentiles(samples)
+            row.note =
+                percentiles(samples)
+                + String(
+                    format: " (p50 edit %.2f, A %.2f, B %.2f ms)", median(parts[0]) * 1000, median(parts[1]) * 1000,
+                    median(parts[2]) * 1000)
             report.add(row)
         }
         if incremental.count == 2 {
