@@ -121,24 +121,7 @@ struct SyncBench: AsyncParsableCommand {
             let engineB = SyncEngine(store: pair.b, transport: CurlTransport(), server: server.url, token: tokenB)
             _ = try await engineA.sync()
             _ = try await engineB.sync()
-            if ProcessInfo.processInfo.environment["MARGIN_PROBE"] != nil {
-                let n = 500
-                let r1 = try time { for _ in 0..<n { _ = try pair.b.cursor() } }
-                let r2 = try time { for _ in 0..<n { try pair.b.recordSync(error: nil) } }
-                let r3 = try time { for _ in 0..<n { _ = try pair.b.pendingCount() } }
-                let t = CurlTransport()
-                let body = Data("{\"changes\":[],\"since\":\"\(try pair.b.cursor()!)\"}".utf8)
-                let r4 = try await timeAsync {
-                    for _ in 0..<n {
-                        _ = try await t.send(
-                            TransportRequest(
-                                method: "POST", url: server.url + "/v1/sync",
-                                headers: ["Authorization": "Bearer \(tokenB)", "Content-Type": "application/json"],
-                                body: body))
-                    }
-                }
-                let r5 = try await timeAsync { for _ in 0..<n { _ = try await engineB.sync() } }
-                let target = try pair.a.records(kind: .note).first!.id
+            let target = try pair.a.records(kind: .note).first!.id
                 let r6 = try time {
                     for i in 0..<n { try pair.a.update(target, [.set("body", .string("probe \(i)"))]) }
                 }
