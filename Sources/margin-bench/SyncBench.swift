@@ -122,17 +122,6 @@ struct SyncBench: AsyncParsableCommand {
             _ = try await engineA.sync()
             _ = try await engineB.sync()
             let target = try pair.a.records(kind: .note).first!.id
-                let r6 = try time {
-                    for i in 0..<n { try pair.a.update(target, [.set("body", .string("probe \(i)"))]) }
-                }
-                print(
-                    String(
-                        format:
-                            "probe: cursor read %.3f ms, recordSync %.3f ms, pendingCount %.3f ms, POST sync %.3f ms, engine sync %.3f ms, edit %.3f ms",
-                        r1 / Double(n) * 1000, r2 / Double(n) * 1000, r3 / Double(n) * 1000, r4 / Double(n) * 1000,
-                        r5 / Double(n) * 1000, r6 / Double(n) * 1000))
-            }
-            let target = try pair.a.records(kind: .note).first!.id
             var samples: [Double] = []
             var parts: [[Double]] = [[], [], []]
             for round in 0..<rounds {
