@@ -26,6 +26,8 @@ public struct StoreStatus: Sendable, Equatable {
     public let conflicts: Int
     /// Notes and bookmarks whose quote is gone from their article.
     public let orphaned: Int
+    /// Pulled records whose search entry waits for the next search.
+    public let searchBacklog: Int
     /// The sync server, when logged in.
     public let server: String?
     /// The user on that server.
@@ -189,6 +191,7 @@ extension LocalStore {
                     db, sql: "SELECT coalesce(sum(conflicts), 0) FROM records WHERE deleted = 0") ?? 0,
                 orphaned: try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE orphaned = 1 AND deleted = 0")
                     ?? 0,
+                searchBacklog: try Int.fetchOne(db, sql: "SELECT count(*) FROM search_backlog") ?? 0,
                 server: sync?["server"], user: sync?["user"], lastSync: sync?["last_sync"],
                 lastError: sync?["last_error"])
         }

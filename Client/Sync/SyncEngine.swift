@@ -35,8 +35,8 @@ public struct SyncEngine: Sendable {
     public let server: String
     /// The bearer token.
     public let token: String
-    /// Records pushed per request.
-    public var pushBatch = 500
+    /// Records pushed per request (the server takes up to 1,000).
+    public var pushBatch = 1_000
     /// Records pulled per page.
     public var pageLimit = 1_000
     /// Attempts per request before giving up on transient failures.

@@ -172,9 +172,24 @@ public final class SQLiteSyncStore: SyncStore {
                     ON CONFLICT (user_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
                         deleted = excluded.deleted, updated_at = excluded.updated_at
                     """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (user_id, id) DO NOTHING
+                    """)
             for record in pushed {
                 let state = record.state
                 pushedBytes[state.id] = record.bytes
+                // A record new to the server (the usual push): one insert, no read, no merge.
+                try insert.execute(arguments: [
+                    userID, state.id, state.kind.rawValue, Data(record.bytes), sequence + 1, state.isDeleted, now,
+                ])
+                if db.changesCount == 1 {
+                    sequence += 1
+                    outcome.merged += 1
+                    outcome.conflictsCreated += state.conflicts.count
+                    continue
+                }
                 let stored = try Data.fetchOne(select, arguments: [userID, state.id])
                 var merged = state
                 var before: RecordState?

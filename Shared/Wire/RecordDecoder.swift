@@ -180,7 +180,7 @@ struct RecordDecoder {
     }
 
     private mutating func deletes() throws(RecordError) -> [Dotted<VersionVector>] {
-        try entries("deleted", missing: (.malformed, ".seen")) {
+        try entries("deleted", missing: (.malformed, ".seen"), allowEmpty: true) {
             if case .seen(let seen) = $0 { seen } else { nil }
         }
     }
@@ -188,7 +188,7 @@ struct RecordDecoder {
     /// Reads a non-empty list of writes, sorted by dot; `payload` is nil when a write lacks what
     /// the list needs (or carries what it must not), reported as `missing` at that write.
     private mutating func entries<Value>(
-        _ path: @autoclosure () -> String, missing: (code: RecordError.Code, member: String),
+        _ path: @autoclosure () -> String, missing: (code: RecordError.Code, member: String), allowEmpty: Bool = false,
         _ payload: (Payload) -> Value?
     ) throws(RecordError) -> [Dotted<Value>] {
         guard try peekByte() == UInt8(ascii: "[") else {
@@ -206,7 +206,9 @@ struct RecordDecoder {
                 result.append(Dotted(dot: dot, stamp: stamp, value: value))
             } while try nextItem()
         }
-        guard !result.isEmpty else { throw RecordError(.invalidValue, field: path(), "lists at least one write") }
+        guard allowEmpty || !result.isEmpty else {
+            throw RecordError(.invalidValue, field: path(), "lists at least one write")
+        }
         // Kept sorted by dot: the merge walks both sides in that order.
         if !zip(result, result.dropFirst()).allSatisfy({ $0.dot < $1.dot }) {
             scanner.canonical = false

@@ -38,7 +38,10 @@ struct SyncBench: AsyncParsableCommand {
             .path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let server = try BenchServer(bin: bin, data: work + "/server")
-        defer { server.stop() }
+        defer {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: work)
+        }
         var report = Report(title: "Sync")
         print("Sync benchmark against \(server.url) (server and clients on this machine)")
         print(
@@ -102,12 +105,12 @@ struct SyncBench: AsyncParsableCommand {
             // First sync in its own process, to read the client's peak RSS.
             let homeB = work + "/\(user)-b"
             try runMargin(bin, ["login", "--server", server.url, "--user", user], home: homeB)
-            var usage = rusage()
-            let pulled = try time { try runMargin(bin, ["sync", "--quiet"], home: homeB) }
-            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+            var peak = 0
+            let pulled = try time { peak = try runMargin(bin, ["sync", "--quiet"], home: homeB) }
+            // The client's own VmHWM: a child's rusage would count the memory of the forking parent.
             var row = Measurement(
                 name: "first sync: pull \(count) notes into an empty store", records: count + 2, seconds: pulled)
-            row.note = String(format: "client peak RSS %.1f MB", Double(usage.ru_maxrss) / 1024)
+            row.note = String(format: "client peak RSS %.1f MB", Double(peak) / 1_048_576)
             report.add(row)
             pairs[count] = (a, try LocalStore(home: homeB), token, user)
         }

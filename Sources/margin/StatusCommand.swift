@@ -20,7 +20,7 @@ struct StatusCommand: ParsableCommand {
                 "replica": status.replicaID.rawValue, "store": store.path,
                 "articles": status.counts[.article] ?? 0, "notes": status.counts[.note] ?? 0,
                 "bookmarks": status.counts[.bookmark] ?? 0, "deleted": status.deleted, "pending": status.pending,
-                "conflicts": status.conflicts, "orphaned": status.orphaned,
+                "conflicts": status.conflicts, "orphaned": status.orphaned, "searchBacklog": status.searchBacklog,
             ]
             result["server"] = status.server
             result["user"] = status.user
@@ -38,6 +38,9 @@ struct StatusCommand: ParsableCommand {
         print("conflicts  \(status.conflicts)" + (status.conflicts > 0 ? " (margin conflicts)" : ""))
         if status.orphaned > 0 {
             print("orphaned   \(status.orphaned) note(s) whose quote left the text (margin notes --orphaned)")
+        }
+        if status.searchBacklog > 0 {
+            print("search     \(status.searchBacklog) pulled record(s) to index; the next search does it")
         }
         print("server     \(status.server.map { "\($0) as \(status.user ?? "?")" } ?? "not logged in")")
         if let lastSync = status.lastSync {

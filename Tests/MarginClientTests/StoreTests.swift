@@ -125,4 +125,33 @@ func seedArticles() throws -> [ImportedArticle] {
         let odd = try store.search("potash AND OR (\"")
         #expect(odd.contains { $0.record.id == articles[0].id })
     }
+
+    /// A pulled page queues its search entries; the next search works them off first, so nothing
+    /// pulled is missing from search, and edits or deletes that follow replace the entries.
+    @Test func pulledRecordsAreSearchableOnceTheQueueIsWorkedOff() throws {
+        let laptop = try LocalStore(home: temporaryHome())
+        let desktop = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try laptop.importArticles(articles)
+        let note = try laptop.addNote(
+            article: articles[0].id, quote: "potash", body: "zeppelin sightings", color: nil, tags: [])
+        try desktop.apply(try laptop.pendingChanges().map { try $0.state() }, cursor: "c1")
+        #expect(try desktop.searchBacklog() == 3)
+        #expect(try desktop.search("zeppelin").map(\.record.id) == [note.id])
+        #expect(try desktop.searchBacklog() == 0)
+        #expect(try desktop.search("Lukashenko").first?.record.id == articles[0].id)
+
+        // A remote edit replaces the entry; a remote delete removes it.
+        try laptop.update(note.id, [.set("body", .string("airship sightings"))])
+        try desktop.apply([try laptop.record(note.id)], cursor: "c2")
+        #expect(try desktop.search("zeppelin").isEmpty)
+        #expect(try desktop.search("airship").map(\.record.id) == [note.id])
+        try laptop.delete(note.id)
+        try desktop.apply([try laptop.record(note.id)], cursor: "c3")
+        #expect(try desktop.search("airship").isEmpty)
+        // Stored as the canonical bytes that came: the same bytes on both sides.
+        #expect(
+            try laptop.pendingChanges().first { $0.id == note.id }?.json
+                == WireFormat.bytes(try desktop.record(note.id)))
+    }
 }

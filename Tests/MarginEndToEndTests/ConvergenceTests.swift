@@ -53,5 +53,12 @@ import Testing
         let bodies = Set(
             ((conflicts.first?["siblings"] as? [[String: Any]]) ?? []).compactMap { $0["value"] as? String })
         #expect(bodies == ["edited on machine 0", "edited on machine 1"])
+
+        // What machine 2 pulled waits for its search entry (status says so); a search indexes it first.
+        let status = try machines[2].json("status", "--json") as! [String: Any]
+        #expect((status["searchBacklog"] as? Int ?? 0) > 0)
+        let hits = try machines[2].json("search", "Viasna", "--json") as! [[String: Any]]
+        #expect(hits.contains { $0["kind"] as? String == "note" })
+        #expect((try machines[2].json("status", "--json") as! [String: Any])["searchBacklog"] as? Int == 0)
     }
 }

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+@testable import MarginShared
+
+/// The one-pass reader: canonical bytes kept as they came, anything else re-encoded, errors placed.
+@Suite struct ChangeEnvelopeTests {
+    func sampleNote(_ id: String = "n-1") throws -> RecordState {
+        var laptop = TestReplica("laptop")
+        var desktop = TestReplica("desktop")
+        var record = RecordState(id: id, kind: .note, articleID: "a-1")
+        let anchor = Anchor(exact: "quiet \"trip\"", prefix: "A quick,\u{1f}\n ", suffix: " trip\t", start: 9, end: 14)
+        try laptop.edit(&record, [.set("body", .string("Note ✓ \\ \u{1}")), .set("anchor", .anchor(anchor))])
+        var other = record
+        try laptop.edit(&record, [.addTag("x"), .set("color", .string("yellow"))])
+        try desktop.edit(&other, [.set("body", .string("concurrent")), .addTag("y")])
+        return try RecordState.merge(record, other)
+    }
+
+    @Test func canonicalBytesAreKeptAsReceived() throws {
+        let record = try sampleNote()
+        let bytes = WireFormat.bytes(record)
+        let decoded = try WireFormat.decodeRecord(bytes)
+        #expect(decoded.state == record)
+        #expect(decoded.bytes == bytes)
+    }
+
+    /// Each variant says the same thing in a form the writer never produces; each must decode to
+    /// the same state and come back as the writer's bytes, never as the received ones.
+    @Test func otherFormsDecodeToTheSameStateAndCanonicalBytes() throws {
+        let record = try sampleNote()
+        let canonical = String(decoding: WireFormat.bytes(record), as: UTF8.self)
+        let variants: [(String, String)] = [
+            ("whitespace", canonical.replacingOccurrences(of: ",\"kind\"", with: " ,\n \"kind\"")),
+            ("escaped slash", canonical.replacingOccurrences(of: "a-1", with: "a\\u002d1")),
+            ("uppercase hex escape", canonical.replacingOccurrences(of: "\\u001f", with: "\\u001F")),
+            ("keys out of order", reorderedTopLevel(canonical)),
+            ("empty deletes", canonical.replacingOccurrences(of: "\"a-1\",", with: "\"a-1\",\"deleted\":[],")),
+            ("zero in a vector", canonical.replacingOccurrences(of: "\"vv\":{", with: "\"vv\":{\"aaa\":0,")),
+            ("missing anchor context", canonical.replacingOccurrences(of: ",\"suffix\":\" trip\\t\"", with: "")),
+        ]
+        for (name, text) in variants {
+            #expect(text != canonical, "\(name): the variant must differ")
+            let decoded = try WireFormat.decodeRecord(Array(text.utf8))
+            if name == "missing anchor context" {
+                #expect(decoded.bytes == WireFormat.bytes(decoded.state), "\(name)")
+            } else {
+                #expect(decoded.state == record, "\(name)")
+            }
+            #expect(decoded.bytes != Array(text.utf8), "\(name): kept non-canonical bytes")
+            #expect(decoded.bytes == WireFormat.bytes(decoded.state), "\(name)")
+        }
+    }
+
+    func reorderedTopLevel(_ canonical: String) -> String {
+        // Moves "id" to the front: same object, different key order.
+        let value = try! JSONValue.parse(Array(canonical.utf8))
+        guard case .object(var members) = value else { return canonical }
+        let index = members.firstIndex { $0.0 == "id" }!
+        members.insert(members.remove(at: index), at: 0)
+        var writer = JSONWriter()
+        writer.value(.object(members))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func aPageKeepsEachRecordsBytesAndTheOtherMembers() throws {
+        let records = try (1...3).map { try sampleNote("n-\($0)") }
+        var writer = JSONWriter()
+        writer.raw("{ \"changes\" : [ ")
+        for (index, record) in records.enumerated() {
+            if index > 0 { writer.raw(" , ") }
+            record.write(to: &writer)
+        }
+        writer.raw(" ], \"cursor\": \"e.3\", \"more\": false }")
+        let page = try ChangeEnvelope.decode(writer.bytes)
+        #expect(page.records.map(\.state) == records)
+        #expect(page.records.map(\.bytes) == records.map(WireFormat.bytes))
+        #expect(page["cursor"] == .string("e.3"))
+        #expect(page["more"] == .bool(false))
+    }
+
+    @Test func errorsAreMalformedRecordOrTooMany() throws {
+        let good = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
+        func error(_ text: String, maxRecords: Int = .max) -> EnvelopeError? {
+            do {
+                _ = try ChangeEnvelope.decode(Array(text.utf8), maxRecords: maxRecords)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(error("[1]") == .malformed("the body is a JSON object"))
+        #expect(error("{\"changes\": 5}") == .malformed("'changes' is an array of records"))
+        guard case .record(index: 1, let recordError)? = error("{\"changes\": [\(good), {\"v\": 1}]}") else {
+            Issue.record("the second record should be named")
+            return
+        }
+        #expect(recordError.code == .malformed)
+        // A syntax error anywhere wins over a bad record before it.
+        guard case .malformed? = error("{\"changes\": [{\"v\": 2}, [}") else {
+            Issue.record("a syntax error should be reported as malformed")
+            return
+        }
+        #expect(error("{\"changes\": [\(good), \(good), \(good)]}", maxRecords: 2) == .tooManyRecords(count: 3))
+        #expect(error("{\"changes\": []} x") != nil)
+    }
+
+    @Test func invalidUTF8InsideAStringIsRefused() throws {
+        var bytes = Array("{\"changes\": [], \"cursor\": \"".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array("\"}".utf8)
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.decode(bytes) }
+        // Long strings take the eight-bytes-at-a-time path; a bad byte deep inside is still found.
+        var long = Array("\"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 37)
+        long += [0xFF] + Array(repeating: UInt8(ascii: "b"), count: 40) + Array("\"".utf8)
+        #expect(throws: JSONError.self) { try JSONValue.parse(long) }
+        var control = Array("\"".utf8) + Array(repeating: UInt8(ascii: "a"), count: 21)
+        control += [0x0A] + Array(repeating: UInt8(ascii: "b"), count: 20) + Array("\"".utf8)
+        #expect(throws: JSONError.self) { try JSONValue.parse(control) }
+        let text = String(repeating: "déjà vu ", count: 9) + "\"quoted\" and \\"
+        var writer = JSONWriter()
+        writer.string(text)
+        #expect(try JSONValue.parse(writer.bytes) == .string(text))
+    }
+}
