@@ -112,6 +112,12 @@ struct SyncBench: AsyncParsableCommand {
                 name: "first sync: pull \(count) notes into an empty store", records: count + 2, seconds: pulled)
             row.note = String(format: "client peak RSS %.1f MB", Double(peak) / 1_048_576)
             report.add(row)
+            // Pulled notes are indexed for search lazily: the first search pays for it.
+            let indexed = try time { try runMargin(bin, ["search", "comment", "--limit", "1"], home: homeB) }
+            report.add(
+                Measurement(
+                    name: "first search after it: index \(count) pulled notes", records: count, seconds: indexed)
+            )
             pairs[count] = (a, try LocalStore(home: homeB), token, user)
         }
 
