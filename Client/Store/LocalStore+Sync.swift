@@ -34,6 +34,8 @@ public struct PendingChange: Sendable, Equatable {
     public let version: Int64
     /// The record's canonical JSON as it is now, sent as it is.
     public let json: [UInt8]
+    /// Where the entry sits in the outbox queue.
+    let position: Int64
 
     /// The record's state.
     public func state() throws(StoreError) -> RecordState {
@@ -155,16 +157,22 @@ extension LocalStore {
         try read { db in try Self.pendingChanges(db, limit: limit) }
     }
 
-    static func pendingChanges(_ db: Database, limit: Int) throws -> [PendingChange] {
+    /// The queued changes after `change` in the outbox (the next batch while `change`'s is in flight).
+    func pendingChanges(after change: PendingChange, limit: Int) throws(StoreError) -> [PendingChange] {
+        try read { db in try Self.pendingChanges(db, after: change.position, limit: limit) }
+    }
+
+    static func pendingChanges(_ db: Database, after position: Int64 = 0, limit: Int) throws -> [PendingChange] {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT o.record_id AS id, r.state AS state, o.version AS version
-                    FROM outbox o JOIN records r ON r.id = o.record_id ORDER BY o.rowid LIMIT ?
+                    SELECT o.record_id AS id, r.state AS state, o.version AS version, o.rowid AS position
+                    FROM outbox o JOIN records r ON r.id = o.record_id WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?
                     """),
-            arguments: [limit]
+            arguments: [position, limit]
         ).map { row in
-            PendingChange(id: row["id"], version: row["version"], json: [UInt8](row["state"] as Data))
+            PendingChange(
+                id: row["id"], version: row["version"], json: [UInt8](row["state"] as Data), position: row["position"])
         }
     }
 

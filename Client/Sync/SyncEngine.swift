@@ -90,10 +90,17 @@ public struct SyncEngine: Sendable {
             }
             var waiting = 0
             while true {
-                // While only pulling, the next page travels while this one is stored.
-                let pullOnly = page.more && pending.isEmpty && pushBatch > 0
-                let next =
-                    pullOnly ? Task { [cursor = page.cursor] in try await exchange(since: cursor, push: []) } : nil
+                // The next exchange (reading its batch of the outbox, then the request) runs while
+                // this page is stored: what is in flight is never read twice, as the next batch
+                // starts after it in the queue.
+                let next: Task<(Page, [PendingChange])?, any Error>? =
+                    if page.more || pending.count == pushBatch {
+                        Task { [cursor = page.cursor, more = page.more, last = pending.last] in
+                            let batch = try last.map { try store.pendingChanges(after: $0, limit: pushBatch) } ?? []
+                            guard more || !batch.isEmpty else { return nil }
+                            return (try await exchange(since: cursor, push: batch), batch)
+                        }
+                    } else { nil }
                 do {
                     summary.retries += page.retries
                     seenInResync?.formUnion(page.records.map(\.state.id))
@@ -112,11 +119,12 @@ public struct SyncEngine: Sendable {
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
                 progress(state)
-                guard let next else { break }
-                page = try await next.value
-                pending = []
+                guard let next, let (nextPage, batch) = try await next.value else { break }
+                page = nextPage
+                pending = batch
             }
-            if !page.more && waiting == 0 { break }
+            if waiting == 0 { break }
+            // Edited while in flight (or queued behind): start again from the head of the outbox.
             pending = try store.pendingChanges(limit: pushBatch)
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
