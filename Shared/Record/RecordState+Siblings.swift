@@ -49,8 +49,9 @@ extension RecordState {
 
     /// The multi-value fields that hold more than one distinct value.
     public var conflicts: [FieldConflict] {
-        // Only a field with several live writes can conflict; most have one.
-        fields.filter { $0.value.count > 1 }.keys.sorted().compactMap { name in
+        // Only a field with several live writes can conflict; most records have none.
+        guard fields.values.contains(where: { $0.count > 1 }) else { return [] }
+        return fields.filter { $0.value.count > 1 }.keys.sorted().compactMap { name in
             guard kind.fields[name]?.policy == .multiValue else { return nil }
             let all = allSiblings(name)
             guard all.count > 1 else { return nil }
