@@ -101,15 +101,15 @@ struct SyncRoutes: Sendable {
             envelope = try ChangeEnvelope.decode(
                 body.readableBytesView, limits: configuration.recordLimits,
                 maxRecords: configuration.maxRecordsPerRequest)
-        } catch .malformed(let detail) {
-            throw Problem.malformed(detail)
-        } catch .record(let index, let error) {
-            throw Problem(
-                .unprocessableContent, "invalid-record", "Invalid record",
-                detail: "changes[\(index)].\(error.field): \(error.detail)")
-        } catch .tooManyRecords(let count) {
-            throw Problem.tooLarge(
-                "\(count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
+        } catch {
+            switch error {
+            case .malformed(let detail): throw Problem.malformed(detail)
+            case .record:
+                throw Problem(.unprocessableContent, "invalid-record", "Invalid record", detail: error.description)
+            case .tooManyRecords(let count):
+                throw Problem.tooLarge(
+                    "\(count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")
+            }
         }
         var since: Cursor?
         var limit = configuration.defaultPageLimit
