@@ -37,6 +37,9 @@ public struct SyncEngine: Sendable {
     public let token: String
     /// Records pushed per request (the server takes up to 1,000).
     public var pushBatch = 1_000
+    /// The most record bytes pushed per request (the server takes bodies up to 16 MiB; one article
+    /// may hold 2 MiB), so a batch of big records goes in several requests.
+    public var maxPushBytes = 8 * 1024 * 1024
     /// Records pulled per page.
     public var pageLimit = 1_000
     /// Attempts per request before giving up on transient failures.
@@ -72,7 +75,7 @@ public struct SyncEngine: Sendable {
         let plan = try store.syncPlan(limit: pushBatch)
         state.toPush = plan.pendingCount
         var cursor = plan.cursor
-        var pending = plan.pending
+        var (pending, cut) = fitting(plan.pending)
         var seenInResync: Set<String>?
         while true {
             var page: Page
@@ -93,12 +96,13 @@ public struct SyncEngine: Sendable {
                 // The next exchange (reading its batch of the outbox, then the request) runs while
                 // this page is stored: what is in flight is never read twice, as the next batch
                 // starts after it in the queue.
-                let next: Task<(Page, [PendingChange])?, any Error>? =
-                    if page.more || pending.count == pushBatch {
+                let next: Task<(Page, [PendingChange], Bool)?, any Error>? =
+                    if page.more || pending.count == pushBatch || cut {
                         Task { [cursor = page.cursor, more = page.more, last = pending.last] in
-                            let batch = try last.map { try store.pendingChanges(after: $0, limit: pushBatch) } ?? []
+                            let (batch, cut) = fitting(
+                                try last.map { try store.pendingChanges(after: $0, limit: pushBatch) } ?? [])
                             guard more || !batch.isEmpty else { return nil }
-                            return (try await exchange(since: cursor, push: batch), batch)
+                            return (try await exchange(since: cursor, push: batch), batch, cut)
                         }
                     } else { nil }
                 do {
@@ -119,16 +123,29 @@ public struct SyncEngine: Sendable {
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
                 progress(state)
-                guard let next, let (nextPage, batch) = try await next.value else { break }
+                guard let next, let (nextPage, batch, batchCut) = try await next.value else { break }
                 page = nextPage
                 pending = batch
+                cut = batchCut
             }
             if waiting == 0 { break }
             // Edited while in flight (or queued behind): start again from the head of the outbox.
-            pending = try store.pendingChanges(limit: pushBatch)
+            (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
         return summary
+    }
+
+    /// The longest head of `batch` within `maxPushBytes` (at least one record), and whether
+    /// records were left behind for the next request.
+    func fitting(_ batch: [PendingChange]) -> ([PendingChange], cut: Bool) {
+        var bytes = 0
+        let count = max(
+            1,
+            batch.prefix {
+                bytes += $0.json.count; return bytes <= maxPushBytes
+            }.count)
+        return (Array(batch.prefix(count)), count < batch.count)
     }
 
     static func syncError(_ error: any Error) -> SyncError {
