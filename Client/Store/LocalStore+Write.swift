@@ -36,10 +36,6 @@ extension LocalStore {
                 RETURNING rowid
                 """)
         let rowid = try Int64.fetchOne(upsert, arguments: rowArguments(state, bytes: bytes, conflicts: conflicts))!
-        if deferIndex && previous == nil {
-            try queueIndex(db, rowid: rowid)
-            return
-        }
         let text = state.isDeleted ? nil : state.searchText
         let oldText = previous.flatMap { $0.isDeleted ? nil : $0.searchText }
         guard previous == nil || text?.title != oldText?.title || text?.body != oldText?.body else { return }

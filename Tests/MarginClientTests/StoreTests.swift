@@ -149,7 +149,7 @@ func seedArticles() throws -> [ImportedArticle] {
         try laptop.delete(note.id)
         try desktop.apply([try laptop.record(note.id)], cursor: "c3")
         #expect(try desktop.search("airship").isEmpty)
-        // Stored as the canonical bytes that came: the same bytes on both sides.
+        // Both machines hold the same state, down to its canonical bytes.
         #expect(
             try laptop.pendingChanges().first { $0.id == note.id }?.json
                 == WireFormat.bytes(try desktop.record(note.id)))
