@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarginClientTests",
-            dependencies: ["MarginClient"],
+            dependencies: ["MarginClient", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/MarginClientTests",
             swiftSettings: strict
         ),
@@ -105,7 +105,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MarginServerTests",
-            dependencies: ["MarginServer", "MarginShared", "MarginTestSupport"],
+            dependencies: [
+                "MarginServer", "MarginShared", "MarginTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Tests/MarginServerTests",
             swiftSettings: strict
         ),

@@ -33,12 +33,12 @@ public final class LocalStore: Sendable {
         configuration.busyMode = .timeout(3)
         configuration.label = "margin"
         configuration.prepareDatabase { db in
-            // Local edits wait for the disk; `writeUnsynced` relaxes this for what the server also holds.
             // A 16 MB page cache instead of SQLite's 2 MB default, for bulk pulls into big stores.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.syncEveryCommit(pool)
             try Self.checkNotNewer(pool, path: path)
             try Self.migrator.migrate(pool)
             replicaID = try pool.write { db in try Self.loadOrCreateReplica(db) }

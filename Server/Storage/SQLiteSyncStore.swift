@@ -16,6 +16,9 @@ public final class SQLiteSyncStore: SyncStore {
         configuration.busyMode = .timeout(10)
         configuration.label = "margin-server"
         pool = try DatabasePool(path: directory + "/margin-server.sqlite", configuration: configuration)
+        // An acknowledged push must survive a power cut (its sender forgets it): every commit
+        // waits for the disk. A pool sets `synchronous = NORMAL` once open, so this comes after.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.limits = limits
         try Self.migrator.migrate(pool)
         epoch = try pool.write { db in

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MarginShared
 import Testing
 
@@ -22,6 +23,18 @@ func seedArticles() throws -> [ImportedArticle] {
         let second = try LocalStore(home: home).replicaID
         #expect(first == second)
         #expect(try LocalStore(home: temporaryHome()).replicaID != first)
+    }
+
+    /// A pool's writer defaults to `synchronous = NORMAL` (a commit reaches the disk only at the next
+    /// checkpoint): local edits must wait for the disk, and a pulled page may skip it only for itself.
+    @Test func localEditsWaitForTheDisk() throws {
+        let store = try LocalStore(home: temporaryHome())
+        func synchronous() throws -> Int? {
+            try store.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        }
+        #expect(try synchronous() == 2, "2 is FULL")
+        try store.apply([RecordState](), cursor: "c1")
+        #expect(try synchronous() == 2, "a pulled page's NORMAL ends with it")
     }
 
     @Test func aLocalEditAndItsOutboxEntryCommitTogether() throws {

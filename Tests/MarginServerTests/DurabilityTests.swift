@@ -1,0 +1,19 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import MarginServer
+
+@Suite struct DurabilityTests {
+    /// A pool's writer defaults to `synchronous = NORMAL`, where a commit reaches the disk only at the
+    /// next checkpoint: a power cut could then lose pushes the server had acknowledged.
+    @Test func everyCommitWaitsForTheDisk() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("margin-durable-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteSyncStore(directory: directory)
+        let user = try await store.createUser(name: "ann", passwordHash: "x")
+        _ = try await store.sync(userID: user.id, pushed: [], since: nil, limit: 10)
+        let synchronous = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2, "2 is FULL")
+    }
+}
