@@ -79,6 +79,8 @@ public struct SyncEngine: Sendable {
         var seenInResync: Set<String>?
         while true {
             var page: Page
+            // The outbox batch after the one in flight, read while the server works on that one.
+            var upcoming = nextBatch(after: pending, cut: cut)
             do {
                 page = try await exchange(since: cursor, push: pending)
             } catch {
@@ -93,16 +95,15 @@ public struct SyncEngine: Sendable {
             }
             var waiting = 0
             while true {
-                // The next exchange (reading its batch of the outbox, then the request) runs while
-                // this page is stored: what is in flight is never read twice, as the next batch
-                // starts after it in the queue.
-                let next: Task<(Page, [PendingChange], Bool)?, any Error>? =
-                    if page.more || pending.count == pushBatch || cut {
-                        Task { [cursor = page.cursor, more = page.more, last = pending.last] in
-                            let (batch, cut) = fitting(
-                                try last.map { try store.pendingChanges(after: $0, limit: pushBatch) } ?? [])
+                // The next exchange runs while this page is stored: what is in flight is never read
+                // twice, as the next batch starts after it in the queue.
+                let next: Task<(Page, [PendingChange], Bool, Upcoming?)?, any Error>? =
+                    if page.more || upcoming != nil {
+                        Task { [cursor = page.cursor, more = page.more, upcoming] in
+                            let (batch, cut) = try await upcoming?.value ?? ([], false)
                             guard more || !batch.isEmpty else { return nil }
-                            return (try await exchange(since: cursor, push: batch), batch, cut)
+                            let following = nextBatch(after: batch, cut: cut)
+                            return (try await exchange(since: cursor, push: batch), batch, cut, following)
                         }
                     } else { nil }
                 do {
@@ -123,10 +124,11 @@ public struct SyncEngine: Sendable {
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
                 progress(state)
-                guard let next, let (nextPage, batch, batchCut) = try await next.value else { break }
+                guard let next, let (nextPage, batch, batchCut, following) = try await next.value else { break }
                 page = nextPage
                 pending = batch
                 cut = batchCut
+                upcoming = following
             }
             if waiting == 0 { break }
             // Edited while in flight (or queued behind): start again from the head of the outbox.
@@ -134,6 +136,15 @@ public struct SyncEngine: Sendable {
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
         return summary
+    }
+
+    /// An outbox batch being read in the background, and whether records were left behind it.
+    private typealias Upcoming = Task<([PendingChange], Bool), any Error>
+
+    /// Starts reading the outbox batch queued after `batch`, or nil when `batch` took all there was.
+    private func nextBatch(after batch: [PendingChange], cut: Bool) -> Upcoming? {
+        guard let last = batch.last, batch.count == pushBatch || cut else { return nil }
+        return Task { fitting(try store.pendingChanges(after: last, limit: pushBatch)) }
     }
 
     /// The longest head of `batch` within `maxPushBytes` (at least one record), and whether

@@ -90,15 +90,14 @@ struct SyncBench: AsyncParsableCommand {
             try a.addNotes(drafts)
             let engine = SyncEngine(store: a, transport: CurlTransport(), server: server.url, token: token)
             let started = DispatchTime.now().uptimeNanoseconds
+            trace("push of \(count) starts")
             let pushed = try await timeAsync {
                 _ = try await engine.sync { progress in
-                    if ProcessInfo.processInfo.environment["MARGIN_BENCH_TRACE"] != nil {
-                        print(
-                            "    \((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms: pushed \(progress.pushed)"
-                        )
-                    }
+                    trace(
+                        "\((DispatchTime.now().uptimeNanoseconds - started) / 1_000_000) ms: pushed \(progress.pushed)")
                 }
             }
+            trace("push of \(count) done")
             report.add(
                 Measurement(name: "push \(count) new notes (client store → server)", records: count, seconds: pushed))
 
@@ -106,7 +105,9 @@ struct SyncBench: AsyncParsableCommand {
             let homeB = work + "/\(user)-b"
             try runMargin(bin, ["login", "--server", server.url, "--user", user], home: homeB)
             var peak = 0
+            trace("first sync of \(count) starts")
             let pulled = try time { peak = try runMargin(bin, ["sync", "--quiet"], home: homeB) }
+            trace("first sync of \(count) done")
             // The client's own VmHWM: a child's rusage would count the memory of the forking parent.
             var row = Measurement(
                 name: "first sync: pull \(count) notes into an empty store", records: count + 2, seconds: pulled)
@@ -389,4 +390,10 @@ func percentiles(_ samples: [Double]) -> String {
         format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms", percentile(sorted, 0.5) * 1000,
         percentile(sorted, 0.95) * 1000,
         percentile(sorted, 0.99) * 1000)
+}
+
+/// With MARGIN_BENCH_TRACE set, a timestamped line on stderr (unbuffered), to line up profiles.
+func trace(_ message: @autoclosure () -> String) {
+    guard ProcessInfo.processInfo.environment["MARGIN_BENCH_TRACE"] != nil else { return }
+    FileHandle.standardError.write(Data("    trace: \(message())\n".utf8))
 }
