@@ -22,15 +22,23 @@ let package = Package(
     targets: [
         .target(name: "MarginShared", path: "Shared", swiftSettings: strict),
         .target(
+            name: "MarginSQLite",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            path: "Sources/MarginSQLite",
+            swiftSettings: strict
+        ),
+        .target(
             name: "MarginClient",
-            dependencies: ["MarginShared", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MarginShared", "MarginSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Client",
             swiftSettings: strict
         ),
         .target(
             name: "MarginServer",
             dependencies: [
-                "MarginShared",
+                "MarginShared", "MarginSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -83,6 +91,12 @@ let package = Package(
             name: "MarginSharedTests",
             dependencies: ["MarginShared"],
             path: "Tests/MarginSharedTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarginSQLiteTests",
+            dependencies: ["MarginSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/MarginSQLiteTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -50,15 +50,6 @@ extension LocalStore {
         return migrator
     }
 
-    /// Makes each commit wait for the disk: local edits must survive a power cut.
-    ///
-    /// The pool's writer is set after opening, since a pool sets `synchronous = NORMAL` (commits
-    /// durable only at checkpoints) once its connections are prepared. `writeUnsynced` relaxes it
-    /// for what the server also holds.
-    static func syncEveryCommit(_ pool: DatabasePool) throws {
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-    }
-
     /// Refuses a store that a newer Margin has migrated past what this build knows.
     static func checkNotNewer(_ pool: DatabasePool, path: String) throws {
         let superseded = try pool.read { db in

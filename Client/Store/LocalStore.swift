@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MarginSQLite
 import MarginShared
 
 /// One profile's local SQLite store: records with their full merge state, the outbox and sync state.
@@ -14,6 +15,7 @@ public final class LocalStore: Sendable {
     /// Limits a record must keep to be stored.
     public let limits: RecordLimits
     let pool: DatabasePool
+    let checkpointer: Checkpointer
 
     /// Opens (creating when missing) the store in `home`, migrating it to the current schema.
     public convenience init(home: String, limits: RecordLimits = .default) throws(StoreError) {
@@ -38,7 +40,9 @@ public final class LocalStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.syncEveryCommit(pool)
+            // Local edits wait for the disk; `writeUnsynced` relaxes this for what the server also holds.
+            try pool.syncEveryCommit()
+            checkpointer = Checkpointer(pool: pool)
             try Self.checkNotNewer(pool, path: path)
             try Self.migrator.migrate(pool)
             replicaID = try pool.write { db in try Self.loadOrCreateReplica(db) }
@@ -47,6 +51,10 @@ public final class LocalStore: Sendable {
         } catch {
             throw Self.storeError(error, path: path)
         }
+    }
+
+    deinit {
+        checkpointer.uninstall(from: pool)
     }
 
     /// The default profile folder: `$MARGIN_HOME`, else `$XDG_DATA_HOME/margin`, else `~/.local/share/margin`.

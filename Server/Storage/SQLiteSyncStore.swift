@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
+import MarginSQLite
 import MarginShared
 
 /// The embedded default store: one SQLite file (WAL, through GRDB) in the data directory.
 public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
+    let checkpointer: Checkpointer
     let limits: RecordLimits
     /// This store's identity, part of every cursor it issues.
     public let epoch: String
@@ -16,9 +18,9 @@ public final class SQLiteSyncStore: SyncStore {
         configuration.busyMode = .timeout(10)
         configuration.label = "margin-server"
         pool = try DatabasePool(path: directory + "/margin-server.sqlite", configuration: configuration)
-        // An acknowledged push must survive a power cut (its sender forgets it): every commit
-        // waits for the disk. A pool sets `synchronous = NORMAL` once open, so this comes after.
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        // An acknowledged push must survive a power cut (its sender forgets it).
+        try pool.syncEveryCommit()
+        checkpointer = Checkpointer(pool: pool)
         self.limits = limits
         try Self.migrator.migrate(pool)
         epoch = try pool.write { db in
@@ -27,6 +29,10 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('epoch', ?)", arguments: [epoch])
             return epoch
         }
+    }
+
+    deinit {
+        checkpointer.uninstall(from: pool)
     }
 
     static var migrator: DatabaseMigrator {

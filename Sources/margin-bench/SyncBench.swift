@@ -40,7 +40,12 @@ struct SyncBench: AsyncParsableCommand {
         let server = try BenchServer(bin: bin, data: work + "/server")
         defer {
             server.stop()
-            try? FileManager.default.removeItem(atPath: work)
+            // MARGIN_BENCH_KEEP keeps the stores, to profile a phase again on its own.
+            if ProcessInfo.processInfo.environment["MARGIN_BENCH_KEEP"] == nil {
+                try? FileManager.default.removeItem(atPath: work)
+            } else {
+                trace("kept \(work)")
+            }
         }
         var report = Report(title: "Sync")
         print("Sync benchmark against \(server.url) (server and clients on this machine)")
