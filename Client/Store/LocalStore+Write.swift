@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MarginSQLite
 import MarginShared
 
 extension LocalStore {
@@ -56,9 +57,23 @@ extension LocalStore {
                 ON CONFLICT (id) DO NOTHING
                 RETURNING rowid
                 """)
-        guard let rowid = try Int64.fetchOne(insert, arguments: rowArguments(state, bytes: bytes, conflicts: nil))
-        else { return false }
-        try queueIndex(db, rowid: rowid)
+        // The hot path of a first sync: bound through the C API, the bytes read in place.
+        let inserted = try bytes.withUnsafeBytes { blob in
+            try insert.stepOnce(db) { bind in
+                bind.text(1, state.id)
+                bind.text(2, state.kind.rawValue)
+                bind.text(3, state.articleID)
+                bind.blob(4, blob)
+                bind.int(5, state.isDeleted ? 1 : 0)
+                bind.int(6, Int64(state.conflicts.count))
+                bind.int(7, state.createdAt)
+                bind.text(8, state.kind == .article ? state.string("title") : nil)
+            }
+        }
+        guard let rowid = inserted else { return false }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_backlog (rowid) VALUES (?)").stepOnce(db) {
+            $0.int(1, rowid)
+        }
         return true
     }
 

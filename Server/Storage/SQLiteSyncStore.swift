@@ -185,15 +185,25 @@ public final class SQLiteSyncStore: SyncStore {
                 sql: """
                     INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (user_id, id) DO NOTHING
+                    RETURNING rowid
                     """)
             for record in pushed {
                 let state = record.state
                 pushedBytes[state.id] = record.bytes
-                // A record new to the server (the usual push): one insert, no read, no merge.
-                try insert.execute(arguments: [
-                    userID, state.id, state.kind.rawValue, Data(record.bytes), sequence + 1, state.isDeleted, now,
-                ])
-                if db.changesCount == 1 {
+                // A record new to the server (the usual push): one insert, no read, no merge, its
+                // bytes bound in place.
+                let inserted = try record.bytes.withUnsafeBytes { blob in
+                    try insert.stepOnce(db) { bind in
+                        bind.int(1, userID)
+                        bind.text(2, state.id)
+                        bind.text(3, state.kind.rawValue)
+                        bind.blob(4, blob)
+                        bind.int(5, sequence + 1)
+                        bind.int(6, state.isDeleted ? 1 : 0)
+                        bind.int(7, now)
+                    }
+                }
+                if inserted != nil {
                     sequence += 1
                     outcome.merged += 1
                     outcome.conflictsCreated += state.conflicts.count

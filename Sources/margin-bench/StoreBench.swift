@@ -94,8 +94,9 @@ struct StoreBench: ParsableCommand {
         }
     }
 
-    /// The raw cost: the same rows through the C API with prepared statements, in one transaction.
-    func rawInsert(_ states: [RecordState], blobs: [Data], fts: Bool) throws {
+    /// The raw cost: the same rows through the C API with prepared statements, in one transaction
+    /// or one per `perTransaction` rows (as a sync commits each page).
+    func rawInsert(_ states: [RecordState], blobs: [Data], fts: Bool, perTransaction: Int = .max) throws {
         let path = scratch("raw") + "/raw.sqlite"
         var db: OpaquePointer?
         guard sqlite3_open(path, &db) == SQLITE_OK else { throw ValidationError("cannot open \(path)") }
@@ -124,7 +125,8 @@ struct StoreBench: ParsableCommand {
             sqlite3_finalize(index)
         }
         exec("BEGIN")
-        for (state, blob) in zip(states, blobs) {
+        for (offset, (state, blob)) in zip(states, blobs).enumerated() {
+            if offset > 0 && offset % perTransaction == 0 { exec("COMMIT; BEGIN") }
             sqlite3_bind_text(insert, 1, state.id, -1, transient)
             sqlite3_bind_text(insert, 2, "note", -1, transient)
             sqlite3_bind_text(insert, 3, state.articleID, -1, transient)

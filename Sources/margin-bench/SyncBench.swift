@@ -62,6 +62,12 @@ struct SyncBench: AsyncParsableCommand {
             let raw = try time { try StoreBench().rawInsert(states, blobs: blobs, fts: false) }
             report.add(
                 Measurement(name: "limit: plain SQLite insert \(count) rows, one tx", records: count, seconds: raw))
+            // A sync commits page by page: the same rows in transactions of one page each.
+            let paged = try time {
+                try StoreBench().rawInsert(states, blobs: blobs, fts: false, perTransaction: 1_000)
+            }
+            report.add(
+                Measurement(name: "limit: same rows, one tx per 1,000 (a page)", records: count, seconds: paged))
             let encode = time { for state in states { _ = WireFormat.encode(state) } }
             report.add(Measurement(name: "limit: JSON encode \(count) records", records: count, seconds: encode))
             let decode = try time { for blob in blobs { _ = try WireFormat.decode(blob) } }
