@@ -12,8 +12,8 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var newConflicts = 0
     /// Records refused, with why (a different article id, say); the rest of the page still applies.
     public var rejected: [String: String] = [:]
-    /// Local changes still waiting in the outbox once the page is applied.
-    public var pending = 0
+    /// Whether local changes still wait in the outbox once the page is applied.
+    public var pendingLeft = false
 }
 
 /// Where a sync starts: the cursor and the first batch of the outbox, read together.
@@ -134,7 +134,9 @@ extension LocalStore {
                     .execute(arguments: [cursor])
             }
             try Self.acknowledge(db, pushed)
-            outcome.pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0
+            // Whether anything is left, not how much: a count would read the whole outbox per page.
+            outcome.pendingLeft =
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox)")) ?? false
             // A page applied is a sync that worked, as far as it went.
             try db.cachedStatement(sql: "UPDATE sync_state SET last_sync = ?, last_error = NULL WHERE id = 1")
                 .execute(arguments: [HybridLogicalClock.wallNow()])

@@ -93,7 +93,7 @@ public struct SyncEngine: Sendable {
                 try store.resetCursor()
                 continue
             }
-            var waiting = 0
+            var waiting = false
             while true {
                 // The next exchange runs while this page is stored: what is in flight is never read
                 // twice, as the next batch starts after it in the queue.
@@ -113,7 +113,7 @@ public struct SyncEngine: Sendable {
                     let outcome = try store.apply(
                         page.records, cursor: page.cursor, since: cursor, acknowledging: pending)
                     cursor = page.cursor
-                    waiting = outcome.pending
+                    waiting = outcome.pendingLeft
                     summary.pushed += pending.count
                     summary.pulled += page.records.count
                     summary.newConflicts += outcome.newConflicts
@@ -130,7 +130,7 @@ public struct SyncEngine: Sendable {
                 cut = batchCut
                 upcoming = following
             }
-            if waiting == 0 { break }
+            if !waiting { break }
             // Edited while in flight (or queued behind): start again from the head of the outbox.
             (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
         }

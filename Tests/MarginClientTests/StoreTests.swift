@@ -37,6 +37,24 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(try synchronous() == 2, "a pulled page's NORMAL ends with it")
     }
 
+    @Test func anAppliedPageTellsWhetherLocalChangesAreLeft() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let article = try store.importArticles(seedArticles())[0].article
+        let note = try store.addNote(article: article.id, quote: "potash", body: "hi", color: nil, tags: [])
+        let pending = try store.pendingChanges()
+        let sentNote = pending.first { $0.id == note.id }!
+        let others = pending.filter { $0.id != note.id }
+        var outcome = try store.apply([], cursor: "c1", since: nil, acknowledging: others)
+        #expect(outcome.pendingLeft)
+        // Edited after it was sent: acknowledging the old version leaves the new one queued.
+        try store.update(note.id, [.set("body", .string("edited"))])
+        outcome = try store.apply([], cursor: "c2", since: "c1", acknowledging: [sentNote])
+        #expect(outcome.pendingLeft)
+        outcome = try store.apply([], cursor: "c3", since: "c2", acknowledging: try store.pendingChanges())
+        #expect(!outcome.pendingLeft)
+        #expect(try store.pendingCount() == 0)
+    }
+
     @Test func aLocalEditAndItsOutboxEntryCommitTogether() throws {
         let store = try LocalStore(home: temporaryHome())
         let article = try store.importArticles(seedArticles())[0].article
