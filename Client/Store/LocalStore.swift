@@ -42,10 +42,11 @@ public final class LocalStore: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             // Local edits wait for the disk; `writeUnsynced` relaxes this for what the server also holds.
             try pool.syncEveryCommit()
-            checkpointer = Checkpointer(pool: pool)
             try Self.checkNotNewer(pool, path: path)
             try Self.migrator.migrate(pool)
             replicaID = try pool.write { db in try Self.loadOrCreateReplica(db) }
+            // Last: nothing after it throws, so `deinit` always takes it off again.
+            checkpointer = Checkpointer(pool: pool)
         } catch let error as StoreError {
             throw error
         } catch {

@@ -20,7 +20,6 @@ public final class SQLiteSyncStore: SyncStore {
         pool = try DatabasePool(path: directory + "/margin-server.sqlite", configuration: configuration)
         // An acknowledged push must survive a power cut (its sender forgets it).
         try pool.syncEveryCommit()
-        checkpointer = Checkpointer(pool: pool)
         self.limits = limits
         try Self.migrator.migrate(pool)
         epoch = try pool.write { db in
@@ -29,6 +28,8 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('epoch', ?)", arguments: [epoch])
             return epoch
         }
+        // Last: nothing after it throws, so `deinit` always takes it off again.
+        checkpointer = Checkpointer(pool: pool)
     }
 
     deinit {
