@@ -76,6 +76,18 @@ public struct SyncEngine: Sendable {
         state.toPush = plan.pendingCount
         var cursor = plan.cursor
         var (pending, cut) = fitting(plan.pending)
+        if plan.pendingCount > pending.count {
+            do {
+                try await pushAhead(pending, cut: cut, cursor: &cursor, summary: &summary) { pushed in
+                    state.pushed = pushed
+                    progress(state)
+                }
+            } catch SyncError.rejected(let status, _) where status == 400 || status == 410 {
+                // A server without push-only requests (400), or a forgotten cursor (410, which the
+                // loop below resyncs): what is left goes the usual way.
+            }
+            (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
+        }
         var seenInResync: Set<String>?
         while true {
             var page: Page
@@ -138,6 +150,54 @@ public struct SyncEngine: Sendable {
         return summary
     }
 
+    /// Pushes the outbox with two push-only requests in flight, so that the server reads one while
+    /// it stores the other, until at most one batch is left; moves `cursor` across the spans of the
+    /// feed those pushes wrote when nothing else was written in between.
+    private func pushAhead(
+        _ first: [PendingChange], cut firstCut: Bool, cursor: inout String?, summary: inout SyncSummary,
+        progress: (Int) -> Void
+    ) async throws {
+        var window: [(batch: [PendingChange], reply: Task<Page, any Error>)] = []
+        var upcoming: ([PendingChange], cut: Bool)? = (first, firstCut)
+        // Spans that came back before the one they follow: base → end.
+        var spans: [String: String] = [:]
+        func fill(since: String?) throws {
+            while window.count < 2, let (batch, cut) = upcoming, !batch.isEmpty {
+                window.append((batch, Task { try await exchange(since: since, push: batch, limit: 0) }))
+                // Keep the last batch for the usual loop, which also pulls.
+                upcoming =
+                    batch.count == pushBatch || cut
+                    ? fitting(try store.pendingChanges(after: batch.last!, limit: pushBatch)) : nil
+                if let next = upcoming, next.0.count < pushBatch && !next.cut { upcoming = nil }
+            }
+        }
+        defer { for entry in window { entry.reply.cancel() } }
+        try fill(since: cursor)
+        while !window.isEmpty {
+            let (batch, reply) = window.removeFirst()
+            let page = try await reply.value
+            guard let base = page.base else {
+                throw SyncError.rejected(status: 200, detail: "the server's answer to a push lacks its 'base'")
+            }
+            try fill(since: cursor)
+            // Echoes, acknowledgements, and the cursor when this span starts where it stands (a
+            // null base: the feed was empty, as it is for a store that never synced).
+            try store.apply(page.records, cursor: page.cursor, since: base, acknowledging: batch)
+            if base == cursor {
+                cursor = page.cursor
+            } else if let base {
+                spans[base] = page.cursor
+            }
+            while let current = cursor, let end = spans.removeValue(forKey: current) {
+                try store.apply([], cursor: end, since: current, acknowledging: [])
+                cursor = end
+            }
+            summary.pushed += batch.count
+            summary.pulled += page.records.count
+            progress(summary.pushed)
+        }
+    }
+
     /// An outbox batch being read in the background, and whether records were left behind it.
     private typealias Upcoming = Task<([PendingChange], Bool), any Error>
 
@@ -193,11 +253,15 @@ public struct SyncEngine: Sendable {
         var records: [DecodedRecord]
         var cursor: String
         var more: Bool
+        /// For a push-only request: where the feed stood before its writes (nil inside: it was empty).
+        var base: String??
         /// Retries it took to get the page.
         var retries = 0
     }
 
-    private func exchange(since cursor: String?, push: [PendingChange]) async throws(SyncError) -> Page {
+    private func exchange(
+        since cursor: String?, push: [PendingChange], limit: Int? = nil
+    ) async throws(SyncError) -> Page {
         var writer = JSONWriter(capacity: 1024 + push.map(\.json.count).reduce(0, +))
         writer.raw("{\"changes\":[")
         for (index, change) in push.enumerated() {
@@ -205,7 +269,7 @@ public struct SyncEngine: Sendable {
             writer.raw(bytes: change.json)
         }
         writer.raw("],\"limit\":")
-        writer.int(pageLimit)
+        writer.int(limit ?? pageLimit)
         writer.raw(",\"since\":")
         if let cursor { writer.string(cursor) } else { writer.raw("null") }
         writer.raw("}")
@@ -266,7 +330,7 @@ public struct SyncEngine: Sendable {
         guard let cursor = envelope["cursor"]?.string, case .bool(let more)? = envelope["more"] else {
             throw .rejected(status: 200, detail: "the server's answer is not a change page")
         }
-        return Page(records: envelope.records, cursor: cursor, more: more)
+        return Page(records: envelope.records, cursor: cursor, more: more, base: envelope["base"].map(\.string))
     }
 
     static func detail(_ response: TransportResponse) -> String {

@@ -116,7 +116,7 @@ struct SyncRoutes: Sendable {
         for (key, value) in envelope.members {
             switch key {
             case "since": since = try cursor(value)
-            case "limit": limit = try pageLimit(value)
+            case "limit": limit = try pageLimit(value, pushOnly: true)
             default: throw Problem.malformed("unknown member '\(key)'")
             }
         }
@@ -171,9 +171,11 @@ struct SyncRoutes: Sendable {
         }
     }
 
-    func pageLimit(_ value: JSONValue) throws -> Int {
-        guard case .int(let number) = value, (1...Int64(configuration.maxPageLimit)).contains(number) else {
-            throw Problem.malformed("limit is 1 to \(configuration.maxPageLimit)")
+    /// A page size; 0 (push only: no page) only where `pushOnly` allows it.
+    func pageLimit(_ value: JSONValue, pushOnly: Bool = false) throws -> Int {
+        let lowest: Int64 = pushOnly ? 0 : 1
+        guard case .int(let number) = value, (lowest...Int64(configuration.maxPageLimit)).contains(number) else {
+            throw Problem.malformed("limit is \(lowest) to \(configuration.maxPageLimit)")
         }
         return Int(number)
     }
@@ -235,6 +237,11 @@ struct SyncRoutes: Sendable {
             writer.key("cursor")
             writer.string(page.cursor.token)
             writer.raw(",")
+            if page.pushOnly {
+                writer.key("base")
+                if let base = page.base { writer.string(base.token) } else { writer.raw("null") }
+                writer.raw(",")
+            }
             writer.key("more")
             writer.bool(page.more)
             writer.raw("}")

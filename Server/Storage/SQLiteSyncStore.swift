@@ -163,7 +163,9 @@ public final class SQLiteSyncStore: SyncStore {
         userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage) {
         // Nothing pushed: a read transaction serves it without waiting for the writer.
-        if pushed.isEmpty { return (PushOutcome(), try await changes(userID: userID, since: since, limit: limit)) }
+        if pushed.isEmpty && limit > 0 {
+            return (PushOutcome(), try await changes(userID: userID, since: since, limit: limit))
+        }
         let now = Self.now()
         let epoch = epoch
         // One write transaction per request: SQLite runs one writer at a time, so sequence numbers
@@ -241,6 +243,13 @@ public final class SQLiteSyncStore: SyncStore {
             }
             if outcome.merged > 0 {
                 try db.execute(sql: "UPDATE users SET seq = ? WHERE id = ?", arguments: [sequence, userID])
+            }
+            // Push only: what this request stored differently, and the span its writes took.
+            if limit == 0 {
+                var page = ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
+                page.pushOnly = true
+                page.base = startSequence == 0 ? nil : Cursor(epoch: epoch, sequence: startSequence)
+                return (outcome, page)
             }
             // A pusher that was up to date gets back only what this request changed differently:
             // no need to read the rows it just wrote.

@@ -45,6 +45,11 @@ public struct ChangePage: Sendable {
     public var cursor: Cursor
     /// Whether more changes follow.
     public var more: Bool
+    /// Whether this answers a push-only request (limit 0): no page, only the span of its writes.
+    public var pushOnly = false
+    /// For a push-only request: the feed's position just before its writes, which span `base` to
+    /// `cursor`; nil when the feed was empty.
+    public var base: Cursor?
 }
 
 /// What a push did.
@@ -88,6 +93,9 @@ public protocol SyncStore: Sendable {
     func deleteSession(tokenHash: String) async throws
     /// Merges pushed states into the user's records, then reads the changes after `since`, in one
     /// transaction. Records whose stored state equals what was pushed are not returned.
+    ///
+    /// With `limit` 0 (push only) the page holds just the pushed records stored differently than
+    /// pushed, and spans this request's own writes: from `base` to `cursor`.
     func sync(
         userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage)

@@ -2,10 +2,10 @@ import CCurl
 import Foundation
 import MarginClient
 
-/// A `SyncTransport` over libcurl: one easy handle reused for every request, so the connection stays open.
+/// A `SyncTransport` over libcurl: easy handles kept for reuse, so connections stay open; requests
+/// sent one after another share one connection, and each concurrent one gets its own.
 public final class CurlTransport {
-    private let handle: UnsafeMutableRawPointer
-    private let queue = DispatchQueue(label: "margin.curl")
+    private let idle = IdleHandles()
     /// Seconds allowed to connect.
     public let connectTimeoutSeconds: Int
     /// Abort when slower than 1 byte/s for this many seconds (beyond a request's own wait).
@@ -14,19 +14,27 @@ public final class CurlTransport {
     /// A transport with its own connection.
     public init(connectTimeoutSeconds: Int = 10, lowSpeedSeconds: Int = 30) {
         Self.globalInit
-        handle = curl_easy_init()
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.lowSpeedSeconds = lowSpeedSeconds
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { idle.removeAll().forEach { curl_easy_cleanup($0) } }
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    /// Sends one request on the shared handle, off the cooperative thread pool.
+    /// Sends one request on an idle handle (or a new one), off the cooperative thread pool.
     public func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
         let result: Result<TransportResponse, TransportError> = await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.perform(request)) }
+            // curl_easy_perform blocks its thread for the whole exchange.
+            DispatchQueue.global(qos: .userInitiated).async {
+                guard let handle = self.idle.take() ?? curl_easy_init() else {
+                    continuation.resume(returning: .failure(.other("libcurl could not make a handle")))
+                    return
+                }
+                let result = self.perform(request, on: handle)
+                self.idle.put(handle)
+                continuation.resume(returning: result)
+            }
         }
         return try result.get()
     }
@@ -36,7 +44,9 @@ public final class CurlTransport {
         var headers: [String: String] = [:]
     }
 
-    private func perform(_ request: TransportRequest) -> Result<TransportResponse, TransportError> {
+    private func perform(
+        _ request: TransportRequest, on handle: UnsafeMutableRawPointer
+    ) -> Result<TransportResponse, TransportError> {
         // Reset keeps the live connection and the DNS cache; only the options go.
         curl_easy_reset(handle)
         let exchange = Exchange()
@@ -117,5 +127,30 @@ public final class CurlTransport {
     }
 }
 
-// The handle is only touched on `queue`, one request at a time.
+// Each handle serves one request at a time: it is taken from `idle` for the request and put back after.
 extension CurlTransport: @unchecked Sendable, SyncTransport {}
+
+extension CurlTransport {
+    /// Handles not in use, most recently used last.
+    final class IdleHandles {
+        private let lock = NSLock()
+        private var handles: [UnsafeMutableRawPointer] = []
+
+        func take() -> UnsafeMutableRawPointer? {
+            lock.withLock { handles.popLast() }
+        }
+
+        func put(_ handle: UnsafeMutableRawPointer) {
+            lock.withLock { handles.append(handle) }
+        }
+
+        func removeAll() -> [UnsafeMutableRawPointer] {
+            lock.withLock {
+                defer { handles = [] }
+                return handles
+            }
+        }
+    }
+}
+
+extension CurlTransport.IdleHandles: @unchecked Sendable {}  // every access holds `lock`

@@ -38,6 +38,41 @@ import Testing
         #expect(after.states.isEmpty && after.cursor == cursor)
     }
 
+    /// A push-only request (limit 0) answers with the span of the feed its own writes took, so a
+    /// client with two pushes in flight can move its cursor without pulling its own records back.
+    @Test func pushOnlyRequestsReportTheSpanTheyWrote() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let laptop = try await server.signup("pia")
+        let phone = try await server.login("pia")
+        var writer = Writer("laptop")
+        let first = (0..<3).map { writer.note("a-\($0)", body: "first \($0)") }
+        let second = (0..<2).map { writer.note("b-\($0)", body: "second \($0)") }
+
+        // Both sent with the same (empty) cursor, as two pushes in flight are.
+        let one = try await server.sync(laptop, push: first, limit: 0)
+        let two = try await server.sync(laptop, push: second, limit: 0)
+        #expect(one.reply.status == 200 && two.reply.status == 200)
+        #expect(one.states.isEmpty && two.states.isEmpty, "no page, and nothing stored differently")
+        #expect(one.reply.json?["base"] == .null, "the feed was empty before the first")
+        #expect(two.reply.json?["base"]?.string == one.cursor, "the second's span follows the first's")
+
+        // Another machine writes in between: the span no longer starts where the laptop stands.
+        var other = Writer("phone")
+        _ = try await server.sync(phone, push: [other.note("p-0", body: "from the phone")], since: two.cursor)
+        let three = try await server.sync(
+            laptop, push: [writer.note("c-0", body: "third")], since: two.cursor, limit: 0)
+        #expect(three.reply.json?["base"]?.string != two.cursor)
+        let rest = try await server.sync(laptop, since: two.cursor)
+        // Its next pull brings the phone's record, and its own third one, whose span it could not place.
+        #expect(rest.states.map(\.id) == ["p-0", "c-0"])
+
+        // A stored state that differs from the pushed one comes back even without a page.
+        let stale = try await server.sync(phone, push: [other.note("a-0", body: "phone's edit")], limit: 0)
+        #expect(stale.states.map(\.id) == ["a-0"])
+        #expect(try await server.sync(laptop, push: first, limit: 1001).reply.status == 400)
+    }
+
     @Test func concurrentEditsMergeOnTheServer() async throws {
         let server = try ServerProcess()
         defer { server.stop() }
