@@ -51,4 +51,15 @@ import Testing
         #expect(checkpointer.completed == 0)
         #expect(try fileSize(path) > 8_000_000)
     }
+
+    /// Under a steady stream of commits the background checkpoint never copies the whole log, so the
+    /// log would never start over; the writer's in-line checkpoint keeps it near `inlineFrames`.
+    @Test func theLogStaysSmallUnderASteadyStreamOfCommits() throws {
+        let (pool, checkpointer, path) = try filledPool(rows: 8_000) { Checkpointer(pool: $0) }
+        defer { checkpointer.uninstall(from: pool) }
+        // 32 MB went through the log; 4,000 frames are 16 MB.
+        let log = try fileSize(path + "-wal")
+        #expect(log < 24_000_000, "the log holds \(log) bytes")
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 8_000)
+    }
 }
