@@ -145,10 +145,14 @@ struct SyncBench: AsyncParsableCommand {
             let target = try pair.a.records(kind: .note).first!.id
             var samples: [Double] = []
             var parts: [[Double]] = [[], [], []]
-            for round in 0..<rounds {
+            // Untimed warm-up rounds first: connections, caches and statement caches, so the pair
+            // measured first does not pay for them alone.
+            let warmUp = min(50, rounds)
+            for round in -warmUp..<rounds {
                 let edit = try time { try pair.a.update(target, [.set("body", .string("edit \(round)"))]) }
                 let syncA = try await timeAsync { _ = try await engineA.sync() }
                 let syncB = try await timeAsync { _ = try await engineB.sync() }
+                guard round >= 0 else { continue }
                 samples.append(edit + syncA + syncB)
                 for (index, part) in [edit, syncA, syncB].enumerated() { parts[index].append(part) }
             }
