@@ -43,18 +43,7 @@ import Testing
         defer { server.stop() }
         let token = try await server.signup("many")
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-many-\(UUID().uuidString)")
-        let laptop = try LocalStore(home: home.path + "/laptop")
-        let article = ImportedArticle(
-            url: "https://example.com/a", title: "A", byline: nil, source: nil, publishedAt: nil,
-            content: "Some text worth quoting, with more words after it.")
-        let articleID = try laptop.importArticles([article])[0].article.id
-        try laptop.addNotes(
-            (0..<350).map { index in
-                LocalStore.NoteDraft(
-                    articleID: articleID,
-                    anchor: Anchor(exact: "text", prefix: "Some ", suffix: " worth", start: 5, end: 9),
-                    body: "note \(index)", tags: [])
-            })
+        let laptop = try storeWithNotes(350, home: home.path + "/laptop")
         let url = server.baseURL.absoluteString
         var engine = SyncEngine(store: laptop, transport: CurlTransport(), server: url, token: token)
         engine.pushBatch = 100
@@ -73,4 +62,67 @@ import Testing
         #expect(pulled.pulled == 351)
         #expect(try desktop.records(kind: .note).count == 350)
     }
+
+    /// When the server stores the second push before the first (its request was slow on the way),
+    /// the first answer's span starts where the second's ends: the engine still chains them and
+    /// pulls none of its own records back.
+    @Test func spansStoredOutOfOrderStillMoveTheCursor() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("order")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-order-\(UUID().uuidString)")
+        let laptop = try storeWithNotes(250, home: home.path + "/laptop")
+        let url = server.baseURL.absoluteString
+        let transport = SlowFirstPush(CurlTransport())
+        var engine = SyncEngine(store: laptop, transport: transport, server: url, token: token)
+        engine.pushBatch = 100
+        let pushed = try await engine.sync()
+        #expect(transport.delayed, "the first push-only request was held back")
+        #expect(pushed.pushed == 251)
+        #expect(pushed.pulled == 0, "none of its own records came back")
+        let again = try await engine.sync()
+        #expect(again.pulled == 0 && again.pushed == 0)
+    }
 }
+
+/// A store at `home` holding one article and `count` notes on it, none synced yet.
+func storeWithNotes(_ count: Int, home: String) throws -> LocalStore {
+    let store = try LocalStore(home: home)
+    let article = ImportedArticle(
+        url: "https://example.com/a", title: "A", byline: nil, source: nil, publishedAt: nil,
+        content: "Some text worth quoting, with more words after it.")
+    let articleID = try store.importArticles([article])[0].article.id
+    try store.addNotes(
+        (0..<count).map { index in
+            LocalStore.NoteDraft(
+                articleID: articleID,
+                anchor: Anchor(exact: "text", prefix: "Some ", suffix: " worth", start: 5, end: 9),
+                body: "note \(index)", tags: [])
+        })
+    return store
+}
+
+/// Holds the first push-only request back long enough for the next one to reach the server first.
+final class SlowFirstPush: SyncTransport {
+    let inner: CurlTransport
+    private let lock = NSLock()
+    private var held = false
+
+    init(_ inner: CurlTransport) { self.inner = inner }
+
+    var delayed: Bool { lock.withLock { held } }
+
+    func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
+        let pushOnly = request.body.map { String(decoding: $0, as: UTF8.self).contains("\"limit\":0") } ?? false
+        let first =
+            pushOnly
+            && lock.withLock {
+                defer { held = true }
+                return !held
+            }
+        if first { try? await Task.sleep(for: .milliseconds(500)) }
+        return try await inner.send(request)
+    }
+}
+
+extension SlowFirstPush: @unchecked Sendable {}  // `held` is only touched under `lock`
