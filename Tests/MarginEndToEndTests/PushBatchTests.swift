@@ -83,7 +83,55 @@ import Testing
         let again = try await engine.sync()
         #expect(again.pulled == 0 && again.pushed == 0)
     }
+
+    /// A note edited while its first version is on the way is pushed again by the same sync: the
+    /// acknowledgement of the old version leaves the new one queued, and the engine goes back for it.
+    @Test func anEditMadeDuringASyncIsPushedBeforeItEnds() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("busy")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-busy-\(UUID().uuidString)")
+        let laptop = try storeWithNotes(3, home: home.path + "/laptop")
+        let note = try laptop.records(kind: .note)[0].id
+        let transport = EditBeforeFirstRequest(CurlTransport()) {
+            try laptop.update(note, [.set("body", .string("edited while syncing"))])
+        }
+        let url = server.baseURL.absoluteString
+        let summary = try await SyncEngine(store: laptop, transport: transport, server: url, token: token).sync()
+        #expect(summary.pushed == 5, "4 records, then the edited note once more")
+        #expect(try laptop.pendingCount() == 0)
+
+        let desktop = try LocalStore(home: home.path + "/desktop")
+        _ = try await SyncEngine(
+            store: desktop, transport: CurlTransport(), server: url, token: try await server.login("busy")
+        ).sync()
+        #expect(try desktop.record(note).string("body") == "edited while syncing")
+    }
 }
+
+/// Runs `edit` once, just before the first request goes out.
+final class EditBeforeFirstRequest: SyncTransport {
+    let inner: CurlTransport
+    let edit: @Sendable () throws -> Void
+    private let lock = NSLock()
+    private var done = false
+
+    init(_ inner: CurlTransport, edit: @escaping @Sendable () throws -> Void) {
+        self.inner = inner
+        self.edit = edit
+    }
+
+    func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
+        let first = lock.withLock {
+            defer { done = true }
+            return !done
+        }
+        if first { try? edit() }
+        return try await inner.send(request)
+    }
+}
+
+extension EditBeforeFirstRequest: @unchecked Sendable {}  // `done` is only touched under `lock`
 
 /// A store at `home` holding one article and `count` notes on it, none synced yet.
 func storeWithNotes(_ count: Int, home: String) throws -> LocalStore {
