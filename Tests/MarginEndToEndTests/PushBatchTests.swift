@@ -73,11 +73,16 @@ import Testing
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-order-\(UUID().uuidString)")
         let laptop = try storeWithNotes(250, home: home.path + "/laptop")
         let url = server.baseURL.absoluteString
-        let transport = SlowFirstPush(CurlTransport())
+        // The first push-only request is held back long enough for the next to reach the server first.
+        let transport = OnFirstRequest(matching: { request in
+            request.body.map { String(decoding: $0, as: UTF8.self).contains("\"limit\":0") } ?? false
+        }) {
+            try? await Task.sleep(for: .milliseconds(500))
+        }
         var engine = SyncEngine(store: laptop, transport: transport, server: url, token: token)
         engine.pushBatch = 100
         let pushed = try await engine.sync()
-        #expect(transport.delayed, "the first push-only request was held back")
+        #expect(transport.fired, "the first push-only request was held back")
         #expect(pushed.pushed == 251)
         #expect(pushed.pulled == 0, "none of its own records came back")
         let again = try await engine.sync()
@@ -93,9 +98,7 @@ import Testing
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-busy-\(UUID().uuidString)")
         let laptop = try storeWithNotes(3, home: home.path + "/laptop")
         let note = try laptop.records(kind: .note)[0].id
-        let transport = EditBeforeFirstRequest(CurlTransport()) {
-            try laptop.update(note, [.set("body", .string("edited while syncing"))])
-        }
+        let transport = OnFirstRequest { _ = try? laptop.update(note, [.set("body", .string("edited while syncing"))]) }
         let url = server.baseURL.absoluteString
         let summary = try await SyncEngine(store: laptop, transport: transport, server: url, token: token).sync()
         #expect(summary.pushed == 5, "4 records, then the edited note once more")
@@ -108,30 +111,6 @@ import Testing
         #expect(try desktop.record(note).string("body") == "edited while syncing")
     }
 }
-
-/// Runs `edit` once, just before the first request goes out.
-final class EditBeforeFirstRequest: SyncTransport {
-    let inner: CurlTransport
-    let edit: @Sendable () throws -> Void
-    private let lock = NSLock()
-    private var done = false
-
-    init(_ inner: CurlTransport, edit: @escaping @Sendable () throws -> Void) {
-        self.inner = inner
-        self.edit = edit
-    }
-
-    func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
-        let first = lock.withLock {
-            defer { done = true }
-            return !done
-        }
-        if first { try? edit() }
-        return try await inner.send(request)
-    }
-}
-
-extension EditBeforeFirstRequest: @unchecked Sendable {}  // `done` is only touched under `lock`
 
 /// A store at `home` holding one article and `count` notes on it, none synced yet.
 func storeWithNotes(_ count: Int, home: String) throws -> LocalStore {
@@ -150,27 +129,36 @@ func storeWithNotes(_ count: Int, home: String) throws -> LocalStore {
     return store
 }
 
-/// Holds the first push-only request back long enough for the next one to reach the server first.
-final class SlowFirstPush: SyncTransport {
-    let inner: CurlTransport
+/// Runs `action` once, before the first request that `matches` goes out (a slow network path, an
+/// edit made mid-sync), then sends every request as it is.
+final class OnFirstRequest: SyncTransport {
+    let inner = CurlTransport()
+    let matches: @Sendable (TransportRequest) -> Bool
+    let action: @Sendable () async -> Void
     private let lock = NSLock()
-    private var held = false
+    private var done = false
 
-    init(_ inner: CurlTransport) { self.inner = inner }
+    init(
+        matching matches: @escaping @Sendable (TransportRequest) -> Bool = { _ in true },
+        _ action: @escaping @Sendable () async -> Void
+    ) {
+        self.matches = matches
+        self.action = action
+    }
 
-    var delayed: Bool { lock.withLock { held } }
+    /// Whether `action` ran.
+    var fired: Bool { lock.withLock { done } }
 
     func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
-        let pushOnly = request.body.map { String(decoding: $0, as: UTF8.self).contains("\"limit\":0") } ?? false
         let first =
-            pushOnly
+            matches(request)
             && lock.withLock {
-                defer { held = true }
-                return !held
+                defer { done = true }
+                return !done
             }
-        if first { try? await Task.sleep(for: .milliseconds(500)) }
+        if first { await action() }
         return try await inner.send(request)
     }
 }
 
-extension SlowFirstPush: @unchecked Sendable {}  // `held` is only touched under `lock`
+extension OnFirstRequest: @unchecked Sendable {}  // `done` is only touched under `lock`
