@@ -248,7 +248,10 @@ public final class SQLiteSyncStore: SyncStore {
             if limit == 0 {
                 var page = ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
                 page.pushOnly = true
-                page.base = startSequence == 0 ? nil : Cursor(epoch: epoch, sequence: startSequence)
+                // Where the request's own cursor already stood, the client's own token comes back
+                // (null stays null), so a client that never synced can place the span as well.
+                page.base =
+                    startSequence == (since?.sequence ?? 0) ? since : Cursor(epoch: epoch, sequence: startSequence)
                 return (outcome, page)
             }
             // A pusher that was up to date gets back only what this request changed differently:

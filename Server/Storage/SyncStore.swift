@@ -48,7 +48,8 @@ public struct ChangePage: Sendable {
     /// Whether this answers a push-only request (limit 0): no page, only the span of its writes.
     public var pushOnly = false
     /// For a push-only request: the feed's position just before its writes, which span `base` to
-    /// `cursor`; nil when the feed was empty.
+    /// `cursor`; the request's own `since` when the feed stood there (so nil for a null `since` on
+    /// an empty feed).
     public var base: Cursor?
 }
 

@@ -63,6 +63,24 @@ import Testing
         #expect(try desktop.records(kind: .note).count == 350)
     }
 
+    /// A store whose cursor came from an empty feed places the spans of its pushes there too.
+    @Test func aCursorFromAnEmptyFeedStartsTheChain() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("fresh")
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-fresh-\(UUID().uuidString)")
+        let laptop = try LocalStore(home: home.path + "/laptop")
+        var engine = SyncEngine(
+            store: laptop, transport: CurlTransport(), server: server.baseURL.absoluteString, token: token)
+        engine.pushBatch = 100
+        _ = try await engine.sync()
+        #expect(try laptop.cursor() != nil, "it holds the empty feed's cursor")
+        try addNotes(250, to: laptop)
+        let pushed = try await engine.sync()
+        #expect(pushed.pushed == 251)
+        #expect(pushed.pulled == 0, "none of its own records came back")
+    }
+
     /// When the server stores the second push before the first (its request was slow on the way),
     /// the first answer's span starts where the second's ends: the engine still chains them and
     /// pulls none of its own records back.
@@ -115,6 +133,12 @@ import Testing
 /// A store at `home` holding one article and `count` notes on it, none synced yet.
 func storeWithNotes(_ count: Int, home: String) throws -> LocalStore {
     let store = try LocalStore(home: home)
+    try addNotes(count, to: store)
+    return store
+}
+
+/// Adds one article and `count` notes on it to `store`.
+func addNotes(_ count: Int, to store: LocalStore) throws {
     let article = ImportedArticle(
         url: "https://example.com/a", title: "A", byline: nil, source: nil, publishedAt: nil,
         content: "Some text worth quoting, with more words after it.")
@@ -126,7 +150,6 @@ func storeWithNotes(_ count: Int, home: String) throws -> LocalStore {
                 anchor: Anchor(exact: "text", prefix: "Some ", suffix: " worth", start: 5, end: 9),
                 body: "note \(index)", tags: [])
         })
-    return store
 }
 
 /// Runs `action` once, before the first request that `matches` goes out (a slow network path, an

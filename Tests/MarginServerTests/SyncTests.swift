@@ -49,7 +49,12 @@ import Testing
         let first = (0..<3).map { writer.note("a-\($0)", body: "first \($0)") }
         let second = (0..<2).map { writer.note("b-\($0)", body: "second \($0)") }
 
-        // Both sent with the same (empty) cursor, as two pushes in flight are.
+        // A cursor taken from the empty feed comes back as the base of a push made there.
+        let empty = try await server.sync(phone)
+        let nothing = try await server.sync(phone, since: empty.cursor, limit: 0)
+        #expect(nothing.reply.json?["base"]?.string == empty.cursor)
+
+        // Both sent with the same (null) cursor, as two pushes in flight are.
         let one = try await server.sync(laptop, push: first, limit: 0)
         let two = try await server.sync(laptop, push: second, limit: 0)
         #expect(one.reply.status == 200 && two.reply.status == 200)
