@@ -71,9 +71,7 @@ extension LocalStore {
             }
         }
         guard let rowid = inserted else { return false }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_backlog (rowid) VALUES (?)").stepOnce(db) {
-            $0.int(1, rowid)
-        }
+        try queueIndex(db, rowid: rowid)
         return true
     }
 
@@ -98,8 +96,9 @@ extension LocalStore {
     }
 
     static func queueIndex(_ db: Database, rowid: Int64) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_backlog (rowid) VALUES (?)")
-            .execute(arguments: [rowid])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_backlog (rowid) VALUES (?)").stepOnce(db) {
+            $0.int(1, rowid)
+        }
     }
 
     /// Queues a record for the next sync; a newer version supersedes an unsent one.

@@ -165,9 +165,7 @@ public struct SyncEngine: Sendable {
             while window.count < 2, let (batch, cut) = upcoming, !batch.isEmpty {
                 window.append((batch, Task { try await exchange(since: since, push: batch, limit: 0) }))
                 // Keep the last batch for the usual loop, which also pulls.
-                upcoming =
-                    batch.count == pushBatch || cut
-                    ? fitting(try store.pendingChanges(after: batch.last!, limit: pushBatch)) : nil
+                upcoming = try self.batch(after: batch, cut: cut)
                 if let next = upcoming, next.0.count < pushBatch && !next.cut { upcoming = nil }
             }
         }
@@ -203,8 +201,14 @@ public struct SyncEngine: Sendable {
 
     /// Starts reading the outbox batch queued after `batch`, or nil when `batch` took all there was.
     private func nextBatch(after batch: [PendingChange], cut: Bool) -> Upcoming? {
+        guard batch.count == pushBatch || cut else { return nil }
+        return Task { try self.batch(after: batch, cut: cut) ?? ([], false) }
+    }
+
+    /// The outbox batch queued after `batch`, or nil when `batch` took all there was.
+    private func batch(after batch: [PendingChange], cut: Bool) throws -> ([PendingChange], cut: Bool)? {
         guard let last = batch.last, batch.count == pushBatch || cut else { return nil }
-        return Task { fitting(try store.pendingChanges(after: last, limit: pushBatch)) }
+        return fitting(try store.pendingChanges(after: last, limit: pushBatch))
     }
 
     /// The longest head of `batch` within `maxPushBytes` (at least one record), and whether
