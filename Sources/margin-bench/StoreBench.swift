@@ -27,8 +27,9 @@ struct StoreBench: ParsableCommand {
 
         let articles = try ArticleImporter.importDocument(
             Data(contentsOf: URL(fileURLWithPath: "seeds/000_cac94a10d226ae88.txt")))
-        let creationHome = scratch("create")
-        let store = try LocalStore(home: creationHome)
+        let work = scratch("store")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let store = try LocalStore(home: work + "/create")
         let article = try store.importArticles(articles)[0].article
         let words = (article.string("content") ?? "").split(separator: " ").map(String.init).filter { $0.count > 5 }
         let body = String(repeating: "a realistic comment ", count: 15)
@@ -49,13 +50,13 @@ struct StoreBench: ParsableCommand {
             let rawFTS = try time { try rawInsert(states, blobs: blobs, fts: true) }
             report.add(Measurement(name: "plain SQLite: same rows + FTS rows, one tx", records: count, seconds: rawFTS))
 
-            let applyStore = try LocalStore(home: scratch("apply-\(count)"))
+            let applyStore = try LocalStore(home: work + "/apply-\(count)")
             let applied = try time { try applyStore.apply(states, cursor: "bench") }
             var row = Measurement(name: "apply \(count) remote notes, one tx", records: count, seconds: applied)
             row.note = String(format: "%.1f× records-only, %.1f× with FTS", applied / rawRecords, applied / rawFTS)
             report.add(row)
 
-            let pagedStore = try LocalStore(home: scratch("paged-\(count)"))
+            let pagedStore = try LocalStore(home: work + "/paged-\(count)")
             let paged = try time {
                 var start = 0
                 while start < states.count {
@@ -97,8 +98,11 @@ struct StoreBench: ParsableCommand {
     /// The raw cost: the same rows through the C API with prepared statements, in one transaction
     /// or one per `perTransaction` rows (as a sync commits each page).
     func rawInsert(_ states: [RecordState], blobs: [Data], fts: Bool, perTransaction: Int = .max) throws {
-        let path = scratch("raw") + "/raw.sqlite"
+        let folder = scratch("raw")
+        let path = folder + "/raw.sqlite"
         var db: OpaquePointer?
+        // Deferred in reverse: close first, then delete (each run writes ~150 MB).
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         guard sqlite3_open(path, &db) == SQLITE_OK else { throw ValidationError("cannot open \(path)") }
         defer { sqlite3_close(db) }
         func exec(_ sql: String) { sqlite3_exec(db, sql, nil, nil, nil) }

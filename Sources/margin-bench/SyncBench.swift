@@ -102,6 +102,8 @@ struct SyncBench: AsyncParsableCommand {
             let engine = SyncEngine(store: a, transport: CurlTransport(), server: server.url, token: token)
             let started = DispatchTime.now().uptimeNanoseconds
             trace("push of \(count) starts")
+            // CPU time is steadier than wall time on a shared machine: it shows what a change saved.
+            var cpu = (server: cpuSeconds(of: server.process.processIdentifier), client: cpuSeconds())
             let pushed = try await timeAsync {
                 _ = try await engine.sync { progress in
                     trace(
@@ -109,20 +111,29 @@ struct SyncBench: AsyncParsableCommand {
                 }
             }
             trace("push of \(count) done")
-            report.add(
-                Measurement(name: "push \(count) new notes (client store → server)", records: count, seconds: pushed))
+            var pushRow = Measurement(
+                name: "push \(count) new notes (client store → server)", records: count, seconds: pushed)
+            pushRow.note = cpuPerRecord(
+                server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
+                client: cpuSeconds() - cpu.client, records: count)
+            report.add(pushRow)
 
             // First sync in its own process, to read the client's peak RSS.
             let homeB = work + "/\(user)-b"
             try runMargin(bin, ["login", "--server", server.url, "--user", user], home: homeB)
             var peak = 0
             trace("first sync of \(count) starts")
+            cpu = (cpuSeconds(of: server.process.processIdentifier), waitedChildrenCPUSeconds())
             let pulled = try time { peak = try runMargin(bin, ["sync", "--quiet"], home: homeB) }
             trace("first sync of \(count) done")
             // The client's own VmHWM: a child's rusage would count the memory of the forking parent.
             var row = Measurement(
                 name: "first sync: pull \(count) notes into an empty store", records: count + 2, seconds: pulled)
-            row.note = String(format: "client peak RSS %.1f MB", Double(peak) / 1_048_576)
+            row.note =
+                String(format: "client peak RSS %.1f MB; ", Double(peak) / 1_048_576)
+                + cpuPerRecord(
+                    server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
+                    client: waitedChildrenCPUSeconds() - cpu.client, records: count)
             report.add(row)
             // Pulled notes are indexed for search lazily: the first search pays for it.
             let indexed = try time { try runMargin(bin, ["search", "comment", "--limit", "1"], home: homeB) }
@@ -148,7 +159,11 @@ struct SyncBench: AsyncParsableCommand {
             // Untimed warm-up rounds first: connections, caches and statement caches, so the pair
             // measured first does not pay for them alone.
             let warmUp = min(50, rounds)
+            trace("incremental with \(stored) stored starts")
+            defer { trace("incremental with \(stored) stored done") }
+            var cpu = (server: 0.0, client: 0.0)
             for round in -warmUp..<rounds {
+                if round == 0 { cpu = (cpuSeconds(of: server.process.processIdentifier), cpuSeconds()) }
                 let edit = try time { try pair.a.update(target, [.set("body", .string("edit \(round)"))]) }
                 let syncA = try await timeAsync { _ = try await engineA.sync() }
                 let syncB = try await timeAsync { _ = try await engineB.sync() }
@@ -172,6 +187,11 @@ struct SyncBench: AsyncParsableCommand {
                 + String(
                     format: " (p50 edit %.2f, A %.2f, B %.2f ms)", median(parts[0]) * 1000, median(parts[1]) * 1000,
                     median(parts[2]) * 1000)
+                + "; "
+                + cpuPerRecord(
+                    server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
+                    client: cpuSeconds() - cpu.client, records: rounds
+                ).replacingOccurrences(of: "record", with: "round")
             report.add(row)
         }
         if incremental.count == 2 {
