@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "margin-server",
             dependencies: [
-                "MarginServer", "CommandLineSupport",
+                "MarginServer", "MarginShared", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -20,8 +20,10 @@ public struct StoreStatus: Sendable, Equatable {
     public let counts: [RecordKind: Int]
     /// Deleted records still kept as tombstones.
     public let deleted: Int
-    /// Records changed locally and not yet acknowledged by a server.
+    /// Records changed locally and not yet acknowledged by a server (held ones not counted).
     public let pending: Int
+    /// Local changes the server refused for good, kept here unsent.
+    public let held: [HeldChange]
     /// Fields that hold conflicting siblings.
     public let conflicts: Int
     /// Notes and bookmarks whose quote is gone from their article.
@@ -186,7 +188,8 @@ extension LocalStore {
             return StoreStatus(
                 replicaID: replicaID, counts: counts,
                 deleted: try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE deleted = 1") ?? 0,
-                pending: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
+                pending: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE held IS NULL") ?? 0,
+                held: try Self.heldChanges(db),
                 conflicts: try Int.fetchOne(
                     db, sql: "SELECT coalesce(sum(conflicts), 0) FROM records WHERE deleted = 0") ?? 0,
                 orphaned: try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE orphaned = 1 AND deleted = 0")

@@ -47,6 +47,11 @@ extension LocalStore {
             // indexing inline, which made a first sync several times slower.
             try db.execute(sql: "CREATE TABLE search_backlog (rowid INTEGER PRIMARY KEY)")
         }
+        migrator.registerMigration("v3-outbox-held") { db in
+            // Why the server refused an entry for good (NULL: still to send). A held entry stays
+            // here, unsent, until its record is edited again or the user asks to retry.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN held TEXT")
+        }
         return migrator
     }
 

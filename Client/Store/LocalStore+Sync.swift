@@ -136,7 +136,8 @@ extension LocalStore {
             try Self.acknowledge(db, pushed)
             // Whether anything is left, not how much: a count would read the whole outbox per page.
             outcome.pendingLeft =
-                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox)")) ?? false
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE held IS NULL)"))
+                ?? false
             // A page applied is a sync that worked, as far as it went.
             try db.cachedStatement(sql: "UPDATE sync_state SET last_sync = ?, last_error = NULL WHERE id = 1")
                 .execute(arguments: [HybridLogicalClock.wallNow()])
@@ -150,11 +151,12 @@ extension LocalStore {
             SyncPlan(
                 cursor: try String.fetchOne(db.cachedStatement(sql: "SELECT cursor FROM sync_state WHERE id = 1")),
                 pending: try Self.pendingChanges(db, limit: limit),
-                pendingCount: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0)
+                pendingCount: try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE held IS NULL")) ?? 0)
         }
     }
 
-    /// Local changes not yet acknowledged, oldest queued first.
+    /// Local changes not yet acknowledged and not held, oldest queued first.
     public func pendingChanges(limit: Int = 1_000) throws(StoreError) -> [PendingChange] {
         try read { db in try Self.pendingChanges(db, limit: limit) }
     }
@@ -169,7 +171,8 @@ extension LocalStore {
             db.cachedStatement(
                 sql: """
                     SELECT o.record_id AS id, r.state AS state, o.version AS version, o.rowid AS position
-                    FROM outbox o JOIN records r ON r.id = o.record_id WHERE o.rowid > ? ORDER BY o.rowid LIMIT ?
+                    FROM outbox o JOIN records r ON r.id = o.record_id WHERE o.rowid > ? AND o.held IS NULL
+                    ORDER BY o.rowid LIMIT ?
                     """),
             arguments: [position, limit]
         ).map { row in
@@ -188,9 +191,9 @@ extension LocalStore {
         for change in changes { try statement.execute(arguments: [change.id, change.version]) }
     }
 
-    /// How many records wait in the outbox.
+    /// How many records wait in the outbox to be sent (held ones not counted).
     public func pendingCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE held IS NULL") ?? 0 }
     }
 
     /// Forgets the cursor, so the next sync pulls everything again.

@@ -101,12 +101,13 @@ extension LocalStore {
         }
     }
 
-    /// Queues a record for the next sync; a newer version supersedes an unsent one.
+    /// Queues a record for the next sync; a newer version supersedes an unsent one, and is sent
+    /// even when the server refused the one before it.
     static func enqueue(_ db: Database, id: String) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (record_id, version) VALUES (?, 1)
-                ON CONFLICT (record_id) DO UPDATE SET version = version + 1
+                ON CONFLICT (record_id) DO UPDATE SET version = version + 1, held = NULL
                 """
         ).execute(arguments: [id])
     }

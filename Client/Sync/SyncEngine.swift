@@ -23,6 +23,9 @@ public struct SyncSummary: Sendable, Equatable {
     public var fullResync = false
     /// Retries after transient failures.
     public var retries = 0
+    /// Local changes the server refused for good during this sync, now held back (see
+    /// `LocalStore.heldChanges()`).
+    public var held: [String] = []
 }
 
 /// Pushes the outbox and pulls pages through `POST /v1/sync` until the server has nothing more.
@@ -60,8 +63,23 @@ public struct SyncEngine: Sendable {
     /// Syncs until the outbox is empty and the server has nothing newer; resumable at any point.
     public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws(SyncError) -> SyncSummary {
         do {
-            // Each applied page records the sync time; only a failure needs its own write.
-            return try await run(progress: progress)
+            var summary = SyncSummary()
+            var refused: Set<String> = []
+            while true {
+                do {
+                    // Each applied page records the sync time; only a failure needs its own write.
+                    try await run(progress: progress, summary: &summary)
+                    return summary
+                } catch SyncError.refused(let id, let version, let detail) {
+                    // One record the server will never take must not stop every other change:
+                    // keep it here, unsent, and start again without it (once per version).
+                    guard refused.insert("\(id) \(version)").inserted else {
+                        throw SyncError.refused(id: id, version: version, detail: detail)
+                    }
+                    try store.hold(id: id, version: version, reason: detail)
+                    summary.held.append(id)
+                }
+            }
         } catch {
             let failure = Self.syncError(error)
             try? store.recordSync(error: failure.description)
@@ -69,8 +87,7 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    private func run(progress: @Sendable (SyncProgress) -> Void) async throws -> SyncSummary {
-        var summary = SyncSummary()
+    private func run(progress: @Sendable (SyncProgress) -> Void, summary: inout SyncSummary) async throws {
         var state = SyncProgress()
         let plan = try store.syncPlan(limit: pushBatch)
         state.toPush = plan.pendingCount
@@ -147,7 +164,6 @@ public struct SyncEngine: Sendable {
             (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
-        return summary
     }
 
     /// Pushes the outbox with two push-only requests in flight, so that the server reads one while
@@ -280,11 +296,13 @@ public struct SyncEngine: Sendable {
         let request = TransportRequest(
             method: "POST", url: "\(server)/v1/sync",
             headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"], body: Data(writer.bytes))
-        return try await send(request)
+        return try await send(request, pushing: push)
     }
 
     /// Sends with retries on transient failures: exponential backoff with jitter, Retry-After honoured.
-    private func send(_ request: TransportRequest) async throws(SyncError) -> Page {
+    ///
+    /// A 422 that names one of the `pushing` records (by position or id) refuses that record.
+    private func send(_ request: TransportRequest, pushing: [PendingChange] = []) async throws(SyncError) -> Page {
         var attempt = 0
         while true {
             attempt += 1
@@ -306,6 +324,10 @@ public struct SyncEngine: Sendable {
                     if let retryAfter = response.headers["retry-after"].flatMap(Double.init) {
                         delay = max(delay, retryAfter)
                     }
+                case 422:
+                    // A 422 that names no pushed record falls through to `default`.
+                    guard let change = Self.refusedChange(response, among: pushing) else { fallthrough }
+                    throw SyncError.refused(id: change.id, version: change.version, detail: Self.detail(response))
                 default:
                     throw SyncError.rejected(status: response.status, detail: Self.detail(response))
                 }
@@ -339,5 +361,15 @@ public struct SyncEngine: Sendable {
 
     static func detail(_ response: TransportResponse) -> String {
         (try? JSONValue.parse(response.body))?["detail"]?.string ?? "HTTP \(response.status)"
+    }
+
+    /// The pushed change a 422 problem names, by its `index` in the request or its `record` id.
+    static func refusedChange(_ response: TransportResponse, among pushed: [PendingChange]) -> PendingChange? {
+        guard let problem = try? JSONValue.parse(response.body) else { return nil }
+        if let index = problem["index"]?.int.flatMap({ Int(exactly: $0) }), pushed.indices.contains(index) {
+            return pushed[index]
+        }
+        guard let id = problem["record"]?.string else { return nil }
+        return pushed.first { $0.id == id }
     }
 }

@@ -12,6 +12,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public let title: String
     /// What went wrong with this request.
     public let detail: String
+    /// For an invalid record: its position in the request's `changes`.
+    public var index: Int?
+    /// For an invalid record: its id, when it could be read.
+    public var record: String?
     /// Extra headers (Retry-After, WWW-Authenticate).
     public var headers: HTTPFields = [:]
 
@@ -30,6 +34,16 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         writer.key("detail")
         writer.string(detail)
         writer.raw(",")
+        if let index {
+            writer.key("index")
+            writer.int(index)
+            writer.raw(",")
+        }
+        if let record {
+            writer.key("record")
+            writer.string(record)
+            writer.raw(",")
+        }
         writer.key("status")
         writer.int(status.code)
         writer.raw(",")
@@ -54,9 +68,12 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         return problem
     }
 
-    static func invalidRecord(_ id: String?, _ error: RecordError) -> Problem {
-        let which = id.map { "record \($0): " } ?? ""
-        return Problem(.unprocessableContent, "invalid-record", "Invalid record", detail: which + error.description)
+    static func invalidRecord(id: String, index: Int, _ error: RecordError) -> Problem {
+        var problem = Problem(
+            .unprocessableContent, "invalid-record", "Invalid record", detail: "record \(id): \(error.description)")
+        problem.index = index
+        problem.record = id
+        return problem
     }
 
     static func tooLarge(_ detail: String) -> Problem {

@@ -44,8 +44,8 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem
         case SyncStoreError.cursorExpired:
             return .cursorExpired
-        case SyncStoreError.invalidRecord(let id, let error):
-            return .invalidRecord(id, error)
+        case SyncStoreError.invalidRecord(let id, let index, let error):
+            return .invalidRecord(id: id, index: index, error)
         case let error as HTTPError where error.status == .notFound:
             return .notFound("no such route")
         case let error as HTTPError where error.status == .methodNotAllowed:

@@ -104,8 +104,12 @@ struct SyncRoutes: Sendable {
         } catch {
             switch error {
             case .malformed(let detail): throw Problem.malformed(detail)
-            case .record:
-                throw Problem(.unprocessableContent, "invalid-record", "Invalid record", detail: error.description)
+            case .record(let index, _):
+                // Which one, so that a client can hold that record back and send the rest.
+                var problem = Problem(
+                    .unprocessableContent, "invalid-record", "Invalid record", detail: error.description)
+                problem.index = index
+                throw problem
             case .tooManyRecords(let count):
                 throw Problem.tooLarge(
                     "\(count) records in one request; the limit is \(configuration.maxRecordsPerRequest)")

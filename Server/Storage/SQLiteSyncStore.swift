@@ -190,7 +190,7 @@ public final class SQLiteSyncStore: SyncStore {
                     ON CONFLICT (user_id, id) DO NOTHING
                     RETURNING rowid
                     """)
-            for record in pushed {
+            for (index, record) in pushed.enumerated() {
                 let state = record.state
                 pushedBytes[state.id] = record.bytes
                 // A record new to the server (the usual push): one insert, no read, no merge, its
@@ -222,7 +222,7 @@ public final class SQLiteSyncStore: SyncStore {
                     do {
                         merged = try RecordState.merge(before!, state)
                     } catch let error as MarginShared.RecordError {
-                        throw SyncStoreError.invalidRecord(id: state.id, error)
+                        throw SyncStoreError.invalidRecord(id: state.id, index: index, error)
                     }
                     guard merged != before else { continue }
                 }

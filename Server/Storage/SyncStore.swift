@@ -63,8 +63,9 @@ public struct PushOutcome: Sendable, Equatable {
 
 /// Why the store refused a request.
 public enum SyncStoreError: Error, Equatable, Sendable {
-    /// A pushed record cannot merge with the stored one (say, a changed article id).
-    case invalidRecord(id: String, RecordError)
+    /// A pushed record (at `index` in the request) cannot merge with the stored one (say, a
+    /// changed article id).
+    case invalidRecord(id: String, index: Int, RecordError)
     /// The cursor predates what the store still holds (tombstones purged) or comes from another store.
     case cursorExpired
     /// A user of that name already exists.

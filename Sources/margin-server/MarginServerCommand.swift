@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MarginServer
+import MarginShared
 
 /// The `margin-server` command line.
 @main
@@ -62,11 +63,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The bcrypt cost for new passwords (4 to 31).")
     var bcryptCost: UInt8 = 12
 
+    @Option(help: "Bytes of UTF-8 in one note body; longer ones are refused (422).")
+    var maxNoteBodyBytes = RecordLimits.default.maxNoteBodyBytes
+
+    @Option(help: "Bytes of UTF-8 in one article's content; longer ones are refused (422).")
+    var maxContentBytes = RecordLimits.default.maxContentBytes
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("the port must be 0 to 65535") }
         guard (4...31).contains(bcryptCost) else { throw ValidationError("the bcrypt cost must be 4 to 31") }
         guard tombstoneRetention >= 0, purgeInterval > 0 else { throw ValidationError("times must be positive") }
+        guard maxNoteBodyBytes > 0, maxContentBytes > 0 else { throw ValidationError("limits must be positive") }
     }
 
     func run() async throws {
@@ -79,6 +87,8 @@ struct Serve: AsyncParsableCommand {
         configuration.tombstoneRetentionSeconds = tombstoneRetention
         configuration.purgeIntervalSeconds = purgeInterval
         configuration.bcryptCost = bcryptCost
+        configuration.recordLimits.maxNoteBodyBytes = maxNoteBodyBytes
+        configuration.recordLimits.maxContentBytes = maxContentBytes
         let store = try data.open()
         let host = host
         let app = MarginServerApp.build(configuration: configuration, store: store) { port in

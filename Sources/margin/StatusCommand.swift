@@ -22,6 +22,9 @@ struct StatusCommand: ParsableCommand {
                 "bookmarks": status.counts[.bookmark] ?? 0, "deleted": status.deleted, "pending": status.pending,
                 "conflicts": status.conflicts, "orphaned": status.orphaned, "searchBacklog": status.searchBacklog,
             ]
+            result["held"] = status.held.map { held in
+                ["id": held.id, "kind": held.kind?.rawValue ?? "", "reason": held.reason]
+            }
             result["server"] = status.server
             result["user"] = status.user
             result["lastSync"] = status.lastSync
@@ -35,6 +38,14 @@ struct StatusCommand: ParsableCommand {
             "records    \(status.counts[.article] ?? 0) articles, \(status.counts[.note] ?? 0) notes, \(status.counts[.bookmark] ?? 0) bookmarks (\(status.deleted) deleted)"
         )
         print("pending    \(status.pending) change(s) not yet synced")
+        if !status.held.isEmpty {
+            print(
+                "held       \(status.held.count) change(s) the server refused, kept here unsent (edit them, or margin sync --retry-held)"
+            )
+            for held in status.held {
+                print("           \(held.kind?.rawValue ?? "record") \(held.id): \(held.reason)")
+            }
+        }
         print("conflicts  \(status.conflicts)" + (status.conflicts > 0 ? " (margin conflicts)" : ""))
         if status.orphaned > 0 {
             print("orphaned   \(status.orphaned) note(s) whose quote left the text (margin notes --orphaned)")

@@ -156,9 +156,16 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    @Flag(help: "Send again the changes the server refused before (once its limits changed, say).")
+    var retryHeld = false
+
     func run() async throws {
         let store = try profile.open()
         let session = try SavedSession.load(profile, store: store)
+        if retryHeld {
+            let released = try store.releaseHeld()
+            if released > 0 { print("queued \(released) held change(s) again") }
+        }
         let engine = SyncEngine(store: store, transport: CurlTransport(), server: session.server, token: session.token)
         try await once(engine)
         if ProcessInfo.processInfo.environment["MARGIN_REPORT_PEAK_RSS"] != nil { Self.reportPeakRSS() }
@@ -189,16 +196,19 @@ struct SyncCommand: AsyncParsableCommand {
 
     private func once(_ engine: SyncEngine) async throws {
         let bar = ProgressBar(enabled: !quiet && isatty(STDOUT_FILENO) == 1)
+        let summary: SyncSummary
         do {
-            let summary = try await engine.sync { bar.update($0) }
-            bar.finish()
-            let resync = summary.fullResync ? " (full resync)" : ""
-            print(
-                "synced: pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.newConflicts)\(resync)"
-            )
+            summary = try await engine.sync { bar.update($0) }
         } catch {
             bar.finish()
             throw ValidationError(error.description)
+        }
+        bar.finish()
+        let resync = summary.fullResync ? " (full resync)" : ""
+        print("synced: pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.newConflicts)\(resync)")
+        for held in try engine.store.heldChanges() where summary.held.contains(held.id) {
+            FileHandle.standardError.write(
+                Data("margin: held back \(held.id): \(held.reason) (kept here unsent; see margin status)\n".utf8))
         }
     }
 }

@@ -138,4 +138,30 @@ import Testing
             "n-max", body: String(repeating: "y", count: 64 * 1024), tags: (0..<64).map { "t\($0)" })
         #expect(try await server.sync(token, push: [maxBody]).reply.status == 200)
     }
+
+    /// A 422 names the record it refuses, by position and (once read) id, so that a client can
+    /// hold that one back and send the rest; nothing of the request is stored.
+    @Test func anInvalidRecordIsNamedInTheProblem() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("ann")
+        var writer = Writer("laptop")
+        let first = writer.note("n-1", body: "fine")
+        let tooLong = writer.note("n-2", body: String(repeating: "y", count: 64 * 1024 + 1))
+        let refused = try await server.sync(token, push: [first, tooLong]).reply
+        #expect(refused.status == 422)
+        #expect(refused.json?["index"]?.int == 1)
+        #expect(refused.json?["type"]?.string == "urn:margin:problem:invalid-record")
+
+        // Valid on its own, refused by the merge: the stored note belongs to another article.
+        #expect(try await server.sync(token, push: [first]).reply.status == 200)
+        let moved = writer.note("n-1", body: "moved", article: "a-2")
+        let second = writer.note("n-3", body: "fine")
+        let before = try server.storeBytes()
+        let unmergeable = try await server.sync(token, push: [second, moved]).reply
+        #expect(unmergeable.status == 422)
+        #expect(unmergeable.json?["index"]?.int == 1)
+        #expect(unmergeable.json?["record"]?.string == "n-1")
+        #expect(try server.storeBytes() == before, "n-3 was not stored either")
+    }
 }
