@@ -107,7 +107,7 @@ let package = Package(
         ),
         .target(
             name: "MarginTestSupport",
-            dependencies: ["MarginShared"],
+            dependencies: ["MarginShared", "MarginClient", "MarginCurl"],
             path: "Tests/MarginTestSupport",
             swiftSettings: strict
         ),

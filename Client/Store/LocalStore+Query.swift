@@ -23,7 +23,9 @@ public struct StoreStatus: Sendable, Equatable {
     /// Records changed locally and not yet acknowledged by a server (held ones not counted).
     public let pending: Int
     /// Local changes the server refused for good, kept here unsent.
-    public let held: [HeldChange]
+    public let held: [RefusedRecord]
+    /// Pulled versions this store could not merge, kept aside unapplied.
+    public let unapplied: [RefusedRecord]
     /// Fields that hold conflicting siblings.
     public let conflicts: Int
     /// Notes and bookmarks whose quote is gone from their article.
@@ -189,7 +191,8 @@ extension LocalStore {
                 replicaID: replicaID, counts: counts,
                 deleted: try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE deleted = 1") ?? 0,
                 pending: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE held IS NULL") ?? 0,
-                held: try Self.heldChanges(db),
+                held: try Self.refused(db, held: true),
+                unapplied: try Self.refused(db, held: false),
                 conflicts: try Int.fetchOne(
                     db, sql: "SELECT coalesce(sum(conflicts), 0) FROM records WHERE deleted = 0") ?? 0,
                 orphaned: try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE orphaned = 1 AND deleted = 0")

@@ -47,10 +47,17 @@ extension LocalStore {
             // indexing inline, which made a first sync several times slower.
             try db.execute(sql: "CREATE TABLE search_backlog (rowid INTEGER PRIMARY KEY)")
         }
-        migrator.registerMigration("v3-outbox-held") { db in
+        migrator.registerMigration("v3-refused-records") { db in
             // Why the server refused an entry for good (NULL: still to send). A held entry stays
             // here, unsent, until its record is edited again or the user asks to retry.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN held TEXT")
+            // Pulled versions that cannot merge here (a changed article id, say), kept whole.
+            try db.execute(
+                sql: """
+                    CREATE TABLE unapplied (
+                        id TEXT PRIMARY KEY, reason TEXT NOT NULL, state BLOB NOT NULL, received_at INTEGER NOT NULL
+                    )
+                    """)
         }
         return migrator
     }

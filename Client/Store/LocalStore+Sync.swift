@@ -10,7 +10,8 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var unchanged = 0
     /// Conflicting fields that did not exist before the page.
     public var newConflicts = 0
-    /// Records refused, with why (a different article id, say); the rest of the page still applies.
+    /// Records refused, with why (a different article id, say), kept aside whole (see
+    /// `LocalStore.unappliedRecords()`); the rest of the page still applies.
     public var rejected: [String: String] = [:]
     /// Whether local changes still wait in the outbox once the page is applied.
     public var pendingLeft = false
@@ -82,6 +83,9 @@ extension LocalStore {
             var outcome = ApplyOutcome()
             var latest: Timestamp?
             var reanchorArticles: [String: String] = [:]
+            // A version kept aside earlier is dropped once a later one merges.
+            let anyAside =
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM unapplied)")) ?? false
             for record in records {
                 let remote = record.state
                 // Most records of a big pull are new here: one insert, no read, no merge.
@@ -104,7 +108,11 @@ extension LocalStore {
                     merged = try previous.map { try RecordState.merge($0, remote) } ?? remote
                 } catch {
                     outcome.rejected[remote.id] = "\(error)"
+                    try Self.setAside(db, id: remote.id, bytes: record.bytes, reason: "\(error)")
                     continue
+                }
+                if anyAside {
+                    try db.cachedStatement(sql: "DELETE FROM unapplied WHERE id = ?").execute(arguments: [remote.id])
                 }
                 if merged == previous {
                     outcome.unchanged += 1

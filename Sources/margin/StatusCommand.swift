@@ -22,9 +22,11 @@ struct StatusCommand: ParsableCommand {
                 "bookmarks": status.counts[.bookmark] ?? 0, "deleted": status.deleted, "pending": status.pending,
                 "conflicts": status.conflicts, "orphaned": status.orphaned, "searchBacklog": status.searchBacklog,
             ]
-            result["held"] = status.held.map { held in
-                ["id": held.id, "kind": held.kind?.rawValue ?? "", "reason": held.reason]
+            func list(_ records: [RefusedRecord]) -> [[String: String]] {
+                records.map { ["id": $0.id, "kind": $0.kind?.rawValue ?? "", "reason": $0.reason] }
             }
+            result["held"] = list(status.held)
+            result["unapplied"] = list(status.unapplied)
             result["server"] = status.server
             result["user"] = status.user
             result["lastSync"] = status.lastSync
@@ -44,6 +46,12 @@ struct StatusCommand: ParsableCommand {
             )
             for held in status.held {
                 print("           \(held.kind?.rawValue ?? "record") \(held.id): \(held.reason)")
+            }
+        }
+        if !status.unapplied.isEmpty {
+            print("unapplied  \(status.unapplied.count) pulled version(s) that cannot merge here, kept aside whole")
+            for record in status.unapplied {
+                print("           \(record.kind?.rawValue ?? "record") \(record.id): \(record.reason)")
             }
         }
         print("conflicts  \(status.conflicts)" + (status.conflicts > 0 ? " (margin conflicts)" : ""))

@@ -210,6 +210,13 @@ struct SyncCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("margin: held back \(held.id): \(held.reason) (kept here unsent; see margin status)\n".utf8))
         }
+        let unapplied = try engine.store.unappliedRecords().count
+        if unapplied > 0 {
+            FileHandle.standardError.write(
+                Data(
+                    "margin: \(unapplied) pulled version(s) cannot merge here and are kept aside (margin status)\n".utf8
+                ))
+        }
     }
 }
 

@@ -120,8 +120,18 @@ func seedArticles() throws -> [ImportedArticle] {
         let outcome = try store.apply([moved, fresh], cursor: "c9")
         #expect(outcome.rejected.keys.sorted() == [note.id])
         #expect(outcome.changed == 1)
+        // Not dropped: kept aside whole, with why, and shown by the status.
+        let aside = try store.unappliedRecords()
+        #expect(aside.map(\.id) == [note.id])
+        #expect(aside.first?.reason.contains("article") == true, "\(aside)")
+        #expect(try store.status().unapplied == aside)
         #expect(try store.record(note.id).string("body") == "x")
         #expect(try store.record("n-fresh").string("body") == "fresh")
+        // A later version that merges (it went back to the note's article) clears it.
+        var back = RecordState(id: note.id, kind: .note, articleID: articles[0].id)
+        try back.edit([.set("body", .string("back"))], by: ReplicaID("other")!, at: writer.tick())
+        try store.apply([back], cursor: "c10")
+        #expect(try store.unappliedRecords().isEmpty)
     }
 
     @Test func remoteContentChangeReanchorsLocalNotes() throws {

@@ -1,9 +1,7 @@
 import Foundation
+import MarginClient
+import MarginCurl
 import MarginShared
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A real `margin-server` process on 127.0.0.1 with a fresh data directory.
 public final class ServerProcess: @unchecked Sendable {
@@ -15,6 +13,7 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var baseURL: URL
     let extra: [String]
     private let output: Pipe
+    private let transport = CurlTransport()
 
     /// Starts a server on a free port (or `port`) with a new data directory (or `data`).
     public init(_ extra: [String] = [], data: String? = nil, port: Int = 0) throws {
@@ -105,20 +104,15 @@ public final class ServerProcess: @unchecked Sendable {
         _ method: String, _ path: String, body: Data? = nil, token: String? = nil,
         contentType: String? = "application/json", headers: [String: String] = [:]
     ) async throws -> Reply {
-        var request = URLRequest(url: URL(string: path, relativeTo: baseURL)!)
-        request.httpMethod = method
-        request.httpBody = body
-        request.timeoutInterval = 90
-        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
-        }
-        return Reply(status: http.statusCode, headers: fields, body: data)
+        // libcurl's easy interface (the product's transport), not URLSession: URLSession's libcurl
+        // 7.88 reports a wait interrupted by a signal (a test's child exiting) as a failure.
+        var fields = headers
+        if let contentType { fields["Content-Type"] = contentType }
+        if let token { fields["Authorization"] = "Bearer \(token)" }
+        let url = URL(string: path, relativeTo: baseURL)!.absoluteString
+        let response = try await transport.send(
+            TransportRequest(method: method, url: url, headers: fields, body: body, timeoutSeconds: 90))
+        return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
     /// Sends a JSON body.
