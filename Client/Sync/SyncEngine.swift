@@ -76,8 +76,8 @@ public struct SyncEngine: Sendable {
                     guard refused.insert("\(id) \(version)").inserted else {
                         throw SyncError.refused(id: id, version: version, detail: detail)
                     }
-                    try store.hold(id: id, version: version, reason: detail)
-                    summary.held.append(id)
+                    // Edited since, the newer version goes next round instead.
+                    if try store.hold(id: id, version: version, reason: detail) { summary.held.append(id) }
                 }
             }
         } catch {
