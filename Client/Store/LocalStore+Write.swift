@@ -153,7 +153,7 @@ extension LocalStore {
         }
         guard state != previous else { return state }
         try Self.saveClock(db, clock)
-        try Self.save(db, state, previous: previous)
+        try Self.save(db, state, previous: previous, deferIndex: true)
         try Self.enqueue(db, id: id)
         return state
     }

@@ -59,7 +59,7 @@ struct StatusCommand: ParsableCommand {
             print("orphaned   \(status.orphaned) note(s) whose quote left the text (margin notes --orphaned)")
         }
         if status.searchBacklog > 0 {
-            print("search     \(status.searchBacklog) pulled record(s) to index; the next search does it")
+            print("search     \(status.searchBacklog) record(s) to index; the next search does it")
         }
         print("server     \(status.server.map { "\($0) as \(status.user ?? "?")" } ?? "not logged in")")
         if let lastSync = status.lastSync {

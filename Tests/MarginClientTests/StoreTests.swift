@@ -167,6 +167,24 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(odd.contains { $0.record.id == articles[0].id })
     }
 
+    /// A local edit queues its search entry too (the edit commits sooner); the next search works
+    /// the queue off, so it finds the new text and not the old.
+    @Test func localEditsAreSearchableOnceTheQueueIsWorkedOff() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try store.importArticles(articles)
+        let note = try store.addNote(
+            article: articles[0].id, quote: "potash", body: "zeppelin sightings", color: nil, tags: [])
+        #expect(try store.search("zeppelin").map(\.record.id) == [note.id])
+        try store.update(note.id, [.set("body", .string("airship sightings"))])
+        #expect(try store.searchBacklog() == 1)
+        #expect(try store.search("zeppelin").isEmpty)
+        #expect(try store.search("airship").map(\.record.id) == [note.id])
+        try store.delete(note.id)
+        #expect(try store.search("airship").isEmpty)
+        #expect(try store.searchBacklog() == 0)
+    }
+
     /// A pulled page queues its search entries; the next search works them off first, so nothing
     /// pulled is missing from search, and edits or deletes that follow replace the entries.
     @Test func pulledRecordsAreSearchableOnceTheQueueIsWorkedOff() throws {
