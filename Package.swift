@@ -95,13 +95,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MarginSQLiteTests",
-            dependencies: ["MarginSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MarginSQLite", "MarginTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/MarginSQLiteTests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "MarginClientTests",
-            dependencies: ["MarginClient", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["MarginClient", "MarginTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/MarginClientTests",
             swiftSettings: strict
         ),

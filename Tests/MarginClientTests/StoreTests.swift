@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import MarginShared
+import MarginTestSupport
 import Testing
 
 @testable import MarginClient
 
 func temporaryHome() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("margin-store-\(UUID().uuidString)").path
+    Scratch.folder("store")
 }
 
 func seedArticles() throws -> [ImportedArticle] {

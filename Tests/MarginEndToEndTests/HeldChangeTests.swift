@@ -13,7 +13,7 @@ import Testing
         let server = try ServerProcess(["--max-note-body-bytes", "1000"])
         defer { server.stop() }
         let token = try await server.signup("held")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-held-\(UUID().uuidString)")
+        let home = URL(fileURLWithPath: Scratch.folder("held"))
         let laptop = try storeWithNotes(150, home: home.path + "/laptop")
         let article = try laptop.records(kind: .article)[0].id
         let long = try laptop.addNote(

@@ -12,7 +12,7 @@ import Testing
         let server = try ServerProcess()
         defer { server.stop() }
         let token = try await server.signup("big")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-big-\(UUID().uuidString)")
+        let home = URL(fileURLWithPath: Scratch.folder("big"))
         let laptop = try LocalStore(home: home.path + "/laptop")
         let words = String(repeating: "lorem ipsum dolor sit amet ", count: 70_000)
         let articles = (0..<9).map { index in
@@ -42,7 +42,7 @@ import Testing
         let server = try ServerProcess()
         defer { server.stop() }
         let token = try await server.signup("many")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-many-\(UUID().uuidString)")
+        let home = URL(fileURLWithPath: Scratch.folder("many"))
         let laptop = try storeWithNotes(350, home: home.path + "/laptop")
         let url = server.baseURL.absoluteString
         var engine = SyncEngine(store: laptop, transport: CurlTransport(), server: url, token: token)
@@ -68,7 +68,7 @@ import Testing
         let server = try ServerProcess()
         defer { server.stop() }
         let token = try await server.signup("fresh")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-fresh-\(UUID().uuidString)")
+        let home = URL(fileURLWithPath: Scratch.folder("fresh"))
         let laptop = try LocalStore(home: home.path + "/laptop")
         var engine = SyncEngine(
             store: laptop, transport: CurlTransport(), server: server.baseURL.absoluteString, token: token)
@@ -88,7 +88,7 @@ import Testing
         let server = try ServerProcess()
         defer { server.stop() }
         let token = try await server.signup("order")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-order-\(UUID().uuidString)")
+        let home = URL(fileURLWithPath: Scratch.folder("order"))
         let laptop = try storeWithNotes(250, home: home.path + "/laptop")
         let url = server.baseURL.absoluteString
         // The first push-only request is held back long enough for the next to reach the server first.
@@ -113,7 +113,7 @@ import Testing
         let server = try ServerProcess()
         defer { server.stop() }
         let token = try await server.signup("busy")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-busy-\(UUID().uuidString)")
+        let home = URL(fileURLWithPath: Scratch.folder("busy"))
         let laptop = try storeWithNotes(3, home: home.path + "/laptop")
         let note = try laptop.records(kind: .note)[0].id
         let transport = OnFirstRequest { _ = try? laptop.update(note, [.set("body", .string("edited while syncing"))]) }

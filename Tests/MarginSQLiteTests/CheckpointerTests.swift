@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import MarginSQLite
+import MarginTestSupport
 import Testing
 
 @Suite struct CheckpointerTests {
     /// A pool on a new file, with `rows` rows of 4 KB written in commits of 100 once `install` ran.
     func filledPool(rows: Int, install: (DatabasePool) -> Checkpointer) throws -> (DatabasePool, Checkpointer, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("margin-wal-\(UUID()).sqlite").path
+        let path = Scratch.folder("wal") + "/store.sqlite"
         let pool = try DatabasePool(path: path)
         try pool.write { db in try db.execute(sql: "CREATE TABLE t (x BLOB)") }
         let checkpointer = install(pool)

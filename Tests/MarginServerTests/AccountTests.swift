@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func usersAddedFromTheCommandLineCanLogIn() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("margin-users-\(UUID().uuidString)")
+        let data = URL(fileURLWithPath: Scratch.folder("users"))
             .path
         let add = Process()
         add.executableURL = ServerProcess.binDirectory.appendingPathComponent("margin-server")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MarginTestSupport
 import Testing
 
 @testable import MarginServer
@@ -8,7 +9,7 @@ import Testing
     /// A pool's writer defaults to `synchronous = NORMAL`, where a commit reaches the disk only at the
     /// next checkpoint: a power cut could then lose pushes the server had acknowledged.
     @Test func everyCommitWaitsForTheDisk() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("margin-durable-\(UUID())").path
+        let directory = Scratch.folder("durable")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteSyncStore(directory: directory)
         let user = try await store.createUser(name: "ann", passwordHash: "x")

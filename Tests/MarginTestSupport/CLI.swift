@@ -17,7 +17,7 @@ public struct CLI: Sendable {
 
     /// A CLI on a new temporary profile.
     public init() throws {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("margin-cli-\(UUID().uuidString)").path
+        home = Scratch.folder("cli")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     }
 

@@ -20,7 +20,7 @@ public final class ServerProcess: @unchecked Sendable {
         self.extra = extra
         self.data =
             data
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("margin-server-\(UUID().uuidString)").path
+            ?? Scratch.folder("server")
         process.executableURL = Self.binDirectory.appendingPathComponent("margin-server")
         process.arguments =
             ["serve", "--port", String(port), "--data", self.data, "--bcrypt-cost", "4", "--log-level", "info"] + extra
