@@ -232,7 +232,13 @@ import Testing
         let waiting = Task {
             try await server.request("GET", "/v1/changes?since=\(start.cursor)&wait=30", token: token, contentType: nil)
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // SIGTERM only once the long-poll is waiting on the server (a fixed sleep raced a busy host).
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let metrics = try await server.request("GET", "/metrics", contentType: nil).text
+            if metrics.contains("\nmargin_long_polls_open 1") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let began = Date()
         kill(server.process.processIdentifier, SIGTERM)
         let reply = try await waiting.value
