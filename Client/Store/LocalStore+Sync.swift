@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MarginSQLite
 import MarginShared
 
 /// What applying a page of remote states did.
@@ -175,18 +176,21 @@ extension LocalStore {
     }
 
     static func pendingChanges(_ db: Database, after position: Int64 = 0, limit: Int) throws -> [PendingChange] {
-        try Row.fetchAll(
+        let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT o.record_id AS id, r.state AS state, o.version AS version, o.rowid AS position
+                    SELECT o.record_id, r.state, o.version, o.rowid
                     FROM outbox o JOIN records r ON r.id = o.record_id WHERE o.rowid > ? AND o.held IS NULL
                     ORDER BY o.rowid LIMIT ?
                     """),
-            arguments: [position, limit]
-        ).map { row in
-            PendingChange(
-                id: row["id"], version: row["version"], json: [UInt8](row["state"] as Data), position: row["position"])
+            arguments: [position, limit])
+        var changes: [PendingChange] = []
+        // Read in place from the cursor: each state is copied once, into its change.
+        while let row = try rows.next() {
+            let json = try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }
+            changes.append(PendingChange(id: row[0], version: row[2], json: json, position: row[3]))
         }
+        return changes
     }
 
     /// Clears outbox entries the server acknowledged, unless the record was edited again since.
@@ -195,8 +199,17 @@ extension LocalStore {
     }
 
     static func acknowledge(_ db: Database, _ changes: [PendingChange]) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE record_id = ? AND version = ?")
-        for change in changes { try statement.execute(arguments: [change.id, change.version]) }
+        // Found by queue position (the table's own key); the id guards against a reused position,
+        // the version against an edit made since it was sent.
+        let statement = try db.cachedStatement(
+            sql: "DELETE FROM outbox WHERE rowid = ? AND record_id = ? AND version = ?")
+        for change in changes {
+            try statement.stepOnce(db) { bind in
+                bind.int(1, change.position)
+                bind.text(2, change.id)
+                bind.int(3, change.version)
+            }
+        }
     }
 
     /// How many records wait in the outbox to be sent (held ones not counted).
