@@ -174,7 +174,6 @@ public final class SQLiteSyncStore: SyncStore {
             var sequence = try Self.latestSequence(db, userID: userID, checking: since, epoch: epoch)
             let startSequence = sequence
             var outcome = PushOutcome()
-            var pushedBytes: [String: [UInt8]] = [:]
             // Written states that differ from what was pushed: the pusher must get them back.
             var echoes: [[UInt8]] = []
             let select = try db.cachedStatement(sql: "SELECT state FROM records WHERE user_id = ? AND id = ?")
@@ -192,7 +191,6 @@ public final class SQLiteSyncStore: SyncStore {
                     """)
             for (index, record) in pushed.enumerated() {
                 let state = record.state
-                pushedBytes[state.id] = record.bytes
                 // A record new to the server (the usual push): one insert, no read, no merge, its
                 // bytes bound in place.
                 let inserted = try record.bytes.withUnsafeBytes { blob in
@@ -242,7 +240,9 @@ public final class SQLiteSyncStore: SyncStore {
                 ])
             }
             if outcome.merged > 0 {
-                try db.execute(sql: "UPDATE users SET seq = ? WHERE id = ?", arguments: [sequence, userID])
+                try db.cachedStatement(sql: "UPDATE users SET seq = ? WHERE id = ?").execute(arguments: [
+                    sequence, userID,
+                ])
             }
             // Push only: what this request stored differently, and the span its writes took.
             if limit == 0 {
@@ -261,6 +261,9 @@ public final class SQLiteSyncStore: SyncStore {
                     outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
                 )
             }
+            // What the pusher already holds is left out of its page (built only here: the fast
+            // paths above do not need it).
+            let pushedBytes = Dictionary(pushed.map { ($0.state.id, $0.bytes) }) { _, last in last }
             let page = try Self.changes(
                 db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch,
                 skip: pushedBytes)
