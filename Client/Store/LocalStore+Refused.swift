@@ -58,9 +58,7 @@ extension LocalStore {
             return db.changesCount
         }
     }
-}
 
-extension LocalStore {
     /// Keeps a pulled version that cannot merge here, so that nothing the server sent is dropped.
     static func setAside(_ db: Database, id: String, bytes: [UInt8], reason: String) throws {
         try db.cachedStatement(
