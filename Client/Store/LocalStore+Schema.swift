@@ -51,6 +51,8 @@ extension LocalStore {
             // Why the server refused an entry for good (NULL: still to send). A held entry stays
             // here, unsent, until its record is edited again or the user asks to retry.
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN held TEXT")
+            // Deleted records, found without a scan: those the server holds are dropped here.
+            try db.execute(sql: "CREATE INDEX records_deleted ON records(id) WHERE deleted = 1")
             // Pulled versions that cannot merge here (a changed article id, say), kept whole.
             try db.execute(
                 sql: """

@@ -143,6 +143,7 @@ extension LocalStore {
                     .execute(arguments: [cursor])
             }
             try Self.acknowledge(db, pushed)
+            try Self.dropSettledTombstones(db)
             // Whether anything is left, not how much: a count would read the whole outbox per page.
             outcome.pendingLeft =
                 try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE held IS NULL)"))
@@ -152,6 +153,22 @@ extension LocalStore {
                 .execute(arguments: [HybridLogicalClock.wallNow()])
             return outcome
         }
+    }
+
+    /// Drops deleted records this store has nothing left to send for, with their search entries.
+    ///
+    /// The server holds their deletion (it forgets it after its retention window); should another
+    /// machine's concurrent edit bring one back, the server sends the merged record, which is stored
+    /// as new. So a store's tombstones do not pile up forever.
+    static func dropSettledTombstones(_ db: Database) throws {
+        guard
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM records WHERE deleted = 1)"))
+                == true
+        else { return }
+        let settled = "SELECT rowid FROM records WHERE deleted = 1 AND id NOT IN (SELECT record_id FROM outbox)"
+        try db.execute(sql: "DELETE FROM search WHERE rowid IN (\(settled))")
+        try db.execute(sql: "DELETE FROM search_backlog WHERE rowid IN (\(settled))")
+        try db.execute(sql: "DELETE FROM records WHERE rowid IN (\(settled))")
     }
 
     /// The cursor and the outbox's first `limit` changes, in one read.

@@ -209,9 +209,41 @@ func seedArticles() throws -> [ImportedArticle] {
         try laptop.delete(note.id)
         try desktop.apply([try laptop.record(note.id)], cursor: "c3")
         #expect(try desktop.search("airship").isEmpty)
-        // Both machines hold the same state, down to its canonical bytes.
-        #expect(
-            try laptop.pendingChanges().first { $0.id == note.id }?.json
-                == WireFormat.bytes(try desktop.record(note.id)))
+        // The desktop has nothing to send for the deleted note, so it does not keep it.
+        #expect(throws: StoreError.self) { try desktop.record(note.id) }
+    }
+
+    /// A deleted record is kept while its deletion is unsent, and dropped (with its search entry)
+    /// once the server holds it; a concurrent edit from elsewhere brings the whole record back.
+    @Test func aDeletionTheServerHoldsIsDroppedHere() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try store.importArticles(articles)
+        let note = try store.addNote(
+            article: articles[0].id, quote: "potash", body: "zeppelin", color: nil, tags: ["t"])
+        try store.apply([], cursor: "c1", since: nil, acknowledging: try store.pendingChanges())
+        try store.delete(note.id)
+        try store.apply([], cursor: "c2", since: "c1", acknowledging: [])
+        let tombstone = try store.record(note.id)
+        #expect(tombstone.isDeleted, "kept while its deletion is unsent")
+        #expect(try store.status().deleted == 1)
+
+        try store.apply([], cursor: "c3", since: "c2", acknowledging: try store.pendingChanges())
+        #expect(throws: StoreError.self) { try store.record(note.id) }
+        #expect(try store.status().deleted == 0)
+        #expect(try store.search("zeppelin").isEmpty)
+
+        // Another machine edited the note without having seen the delete: the server's merge keeps
+        // it alive, and this store takes it back as a new record, every field there.
+        let other = ReplicaID("other")!
+        var clock = HybridLogicalClock(replica: other)
+        var edited = note
+        try edited.edit([.set("body", .string("zeppelin, seen again"))], by: other, at: clock.tick())
+        let merged = try RecordState.merge(tombstone, edited)
+        #expect(!merged.isDeleted)
+        try store.apply([DecodedRecord(merged)], cursor: "c4", since: "c3", acknowledging: [])
+        #expect(try store.record(note.id).string("body") == "zeppelin, seen again")
+        #expect(try store.record(note.id).tagNames == ["t"])
+        #expect(try store.search("seen").map(\.record.id) == [note.id])
     }
 }

@@ -61,4 +61,33 @@ import Testing
         #expect(hits.contains { $0["kind"] as? String == "note" })
         #expect((try machines[2].json("status", "--json") as! [String: Any])["searchBacklog"] as? Int == 0)
     }
+
+    /// A delete is kept on the deleting machine until the server has it, then neither machine keeps
+    /// the tombstone (the server does, for its retention window).
+    @Test func aSyncedDeleteLeavesNoTombstoneOnTheMachines() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let laptop = try Machine()
+        let desktop = try Machine()
+        for machine in [laptop, desktop] { try machine.run("import", CLI.seedPath) }
+        try laptop.signup(server)
+        try desktop.login(server.baseURL.absoluteString)
+        let article = try laptop.mainArticle()
+        try laptop.run("note", "add", article, "--quote", "potash", "--body", "short-lived")
+        try laptop.run("sync")
+        try desktop.run("sync")
+        let note = try desktop.notes()[0]["id"] as! String
+
+        try laptop.run("note", "rm", note)
+        func deleted(_ machine: Machine) throws -> Int? {
+            (try machine.json("status", "--json") as! [String: Any])["deleted"] as? Int
+        }
+        #expect(try deleted(laptop) == 1, "kept until the server has it")
+        try laptop.run("sync")
+        #expect(try deleted(laptop) == 0)
+        try desktop.run("sync")
+        #expect(try deleted(desktop) == 0)
+        #expect(try desktop.notes().isEmpty)
+        #expect(try laptop.export() == desktop.export())
+    }
 }
