@@ -341,6 +341,7 @@ final class BenchServer: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
+        Self.stopOnSignal(process.processIdentifier)
         var text = ""
         while !text.contains("\n") {
             let chunk = out.fileHandleForReading.availableData
@@ -349,6 +350,20 @@ final class BenchServer: @unchecked Sendable {
         }
         guard let range = text.range(of: "http://") else { throw ValidationError("the server did not start") }
         url = String(text[range.lowerBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The server to stop when the benchmark is interrupted (Ctrl-C, SIGTERM, a closed pipe), so
+    /// that it does not outlive the benchmark.
+    nonisolated(unsafe) private static var running: pid_t = 0
+
+    private static func stopOnSignal(_ pid: pid_t) {
+        running = pid
+        for signalNumber in [SIGINT, SIGTERM, SIGPIPE] {
+            signal(signalNumber) { received in
+                if BenchServer.running > 0 { kill(BenchServer.running, SIGTERM) }
+                _exit(128 + received)
+            }
+        }
     }
 
     func stop() {
