@@ -190,8 +190,7 @@ struct SyncBench: AsyncParsableCommand {
                 + "; "
                 + cpuPerRecord(
                     server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
-                    client: cpuSeconds() - cpu.client, records: rounds
-                ).replacingOccurrences(of: "record", with: "round")
+                    client: cpuSeconds() - cpu.client, records: rounds, unit: "round")
             report.add(row)
         }
         if incremental.count == 2 {

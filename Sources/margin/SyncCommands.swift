@@ -206,7 +206,7 @@ struct SyncCommand: AsyncParsableCommand {
         bar.finish()
         let resync = summary.fullResync ? " (full resync)" : ""
         print("synced: pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.newConflicts)\(resync)")
-        for held in try engine.store.heldChanges() where summary.held.contains(held.id) {
+        for held in summary.held.isEmpty ? [] : try engine.store.heldChanges() where summary.held.contains(held.id) {
             FileHandle.standardError.write(
                 Data("margin: held back \(held.id): \(held.reason) (kept here unsent; see margin status)\n".utf8))
         }
