@@ -174,7 +174,7 @@ extension LocalStore {
 
     /// The cursor and the outbox's first `limit` changes, in one read.
     public func syncPlan(limit: Int) throws(StoreError) -> SyncPlan {
-        try read { db in
+        try readOnWriter { db in
             SyncPlan(
                 cursor: try String.fetchOne(db.cachedStatement(sql: "SELECT cursor FROM sync_state WHERE id = 1")),
                 pending: try Self.pendingChanges(db, limit: limit),

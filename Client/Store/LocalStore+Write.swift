@@ -28,6 +28,17 @@ extension LocalStore {
         _ db: Database, _ state: RecordState, bytes: [UInt8]? = nil, previous: RecordState?, conflicts: Int? = nil,
         deferIndex: Bool = false
     ) throws {
+        if let previous, Self.sameIndexedColumns(previous, state) {
+            // An edit leaves the indexed columns as they were: setting them anyway rewrites an
+            // index page per record (one more page in the log for each edit and each pulled change).
+            let update = try db.cachedStatement(
+                sql: "UPDATE records SET state = ?, conflicts = ? WHERE id = ? RETURNING rowid")
+            let blob = Data(bytes ?? WireFormat.bytes(state))
+            let rowid = try Int64.fetchOne(
+                update, arguments: [blob, conflicts ?? state.conflicts.count, state.id])!
+            try reindex(db, rowid: rowid, state, previous: previous, deferIndex: deferIndex)
+            return
+        }
         let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
@@ -37,6 +48,20 @@ extension LocalStore {
                 RETURNING rowid
                 """)
         let rowid = try Int64.fetchOne(upsert, arguments: rowArguments(state, bytes: bytes, conflicts: conflicts))!
+        try reindex(db, rowid: rowid, state, previous: previous, deferIndex: deferIndex)
+    }
+
+    /// Whether a record's columns that indexes cover are the same in both states.
+    static func sameIndexedColumns(_ old: RecordState, _ new: RecordState) -> Bool {
+        old.kind == new.kind && old.articleID == new.articleID && old.isDeleted == new.isDeleted
+            && old.createdAt == new.createdAt
+            && (new.kind != .article || old.string("title") == new.string("title"))
+    }
+
+    /// Writes (or queues) a saved record's search entry, unless its text stayed the same.
+    private static func reindex(
+        _ db: Database, rowid: Int64, _ state: RecordState, previous: RecordState?, deferIndex: Bool
+    ) throws {
         let text = state.isDeleted ? nil : state.searchText
         let oldText = previous.flatMap { $0.isDeleted ? nil : $0.searchText }
         guard previous == nil || text?.title != oldText?.title || text?.body != oldText?.body else { return }

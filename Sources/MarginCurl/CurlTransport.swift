@@ -39,9 +39,27 @@ public final class CurlTransport {
         return try result.get()
     }
 
-    private final class Exchange {
+    final class Exchange {
         var body = Data()
         var headers: [String: String] = [:]
+
+        /// Takes one header line as libcurl hands it over (CRLF included); a status line starts a
+        /// new response (after a redirect or a 100), so it clears what came before.
+        func header(line: UnsafeRawBufferPointer) {
+            // Bytes, not Foundation's trimming: this runs for every header of every request.
+            if line.starts(with: "HTTP/".utf8) {
+                headers = [:]
+                return
+            }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+            var start = colon + 1
+            var end = line.count
+            while start < end && isSpace(line[start]) { start += 1 }
+            while end > start && isSpace(line[end - 1]) { end -= 1 }
+            let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+            headers[name] = String(decoding: line[start..<end], as: UTF8.self)
+        }
     }
 
     private func perform(
@@ -68,13 +86,7 @@ public final class CurlTransport {
         margin_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         margin_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
-            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-            if line.hasPrefix("HTTP/") { exchange.headers = [:] }
-            if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].lowercased()
-                exchange.headers[name] = line[line.index(after: colon)...].trimmingCharacters(
-                    in: .whitespacesAndNewlines)
-            }
+            exchange.header(line: UnsafeRawBufferPointer(start: data, count: size * count))
             return size * count
         }
         margin_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)

@@ -246,4 +246,43 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(try store.record(note.id).tagNames == ["t"])
         #expect(try store.search("seen").map(\.record.id) == [note.id])
     }
+
+    /// The columns that indexes cover follow every write, whether it sets them again or (an edit
+    /// that leaves them as they were) writes only the state.
+    @Test func indexedColumnsFollowEveryWrite() throws {
+        let store = try LocalStore(home: temporaryHome())
+        var article = ImportedArticle(
+            url: "https://example.com/a", title: "First title", source: "Example",
+            content: "Some text about potash and what it is for.")
+        _ = try store.importArticles([article])
+        let note = try store.addNote(article: article.id, quote: "potash", body: "one", color: nil, tags: [])
+        try store.update(note.id, [.set("body", .string("two"))])
+        article.title = "Second title"
+        _ = try store.importArticles([article])
+        #expect(try title(of: article.id, in: store) == "Second title", "a local retitle")
+        var remote = try store.record(article.id)
+        var clock = HybridLogicalClock(replica: ReplicaID("other")!)
+        try remote.edit([.set("title", .string("Third title"))], by: ReplicaID("other")!, at: clock.tick())
+        try store.apply([DecodedRecord(remote)], cursor: "c1", since: nil, acknowledging: [])
+        #expect(try title(of: article.id, in: store) == "Third title", "a pulled retitle")
+        try store.delete(note.id)
+        let rows = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kind, article_id, deleted, created_at, title, state FROM records")
+        }
+        #expect(rows.count == 2)
+        for row in rows {
+            let state: RecordState = try WireFormat.decode(row["state"] as Data, limits: .unlimited)
+            #expect(row["kind"] == state.kind.rawValue)
+            #expect(row["article_id"] == state.articleID)
+            #expect(row["deleted"] == state.isDeleted, "\(state.id)")
+            #expect(row["created_at"] == state.createdAt)
+            #expect(row["title"] == (state.kind == .article ? state.string("title") : nil))
+        }
+    }
+
+    func title(of id: String, in store: LocalStore) throws -> String? {
+        try store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT title FROM records WHERE id = ?", arguments: [id])
+        }
+    }
 }

@@ -91,6 +91,33 @@ import Testing
         let compressed = output.fileHandleForReading.readDataToEndOfFile()
         gzip.waitUntilExit()
 
+        let response = try await exchangeOnce { request in
+            let text = request.lowercased()
+            let status = text.contains("accept-encoding:") && text.contains("gzip") ? "200 OK" : "400 Bad Request"
+            let head =
+                "HTTP/1.1 \(status)\r\nContent-Encoding: gzip\r\nContent-Length: \(compressed.count)\r\nConnection: close\r\n\r\n"
+            return Data(head.utf8) + compressed
+        }
+        #expect(response.status == 200, "the request offered gzip")
+        #expect(String(decoding: response.body, as: UTF8.self) == body)
+    }
+
+    @Test func headersAreLowercasedAndTrimmed() async throws {
+        let response = try await exchangeOnce { _ in
+            Data(
+                ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: \t 7 \r\nX-Span:a:b: c\r\nX-Empty:\r\n"
+                    + "Content-Length: 2\r\nConnection: close\r\n\r\nno").utf8)
+        }
+        #expect(response.status == 503)
+        #expect(response.headers["retry-after"] == "7")
+        #expect(response.headers["x-span"] == "a:b: c", "only the first colon splits")
+        #expect(response.headers["x-empty"] == "")
+        #expect(response.headers["content-length"] == "2")
+        #expect(response.headers["HTTP/1.1 503 Service Unavailable"] == nil)
+    }
+
+    /// Sends one GET to a listener that answers it once with `reply(the request's text)`.
+    func exchangeOnce(_ reply: @escaping @Sendable (String) -> Data) async throws -> TransportResponse {
         let listener = try TCPProxy.listen()
         defer { close(listener) }
         let port = TCPProxy.localPort(listener)
@@ -98,17 +125,11 @@ import Testing
             let client = accept(listener, nil, nil)
             var request = [UInt8](repeating: 0, count: 4096)
             let count = read(client, &request, request.count)
-            let text = String(decoding: request.prefix(max(0, count)), as: UTF8.self).lowercased()
-            let status = text.contains("accept-encoding:") && text.contains("gzip") ? "200 OK" : "400 Bad Request"
-            let head =
-                "HTTP/1.1 \(status)\r\nContent-Encoding: gzip\r\nContent-Length: \(compressed.count)\r\nConnection: close\r\n\r\n"
-            let reply = Data(head.utf8) + compressed
-            _ = reply.withUnsafeBytes { write(client, $0.baseAddress, reply.count) }
+            let answer = reply(String(decoding: request.prefix(max(0, count)), as: UTF8.self))
+            _ = answer.withUnsafeBytes { write(client, $0.baseAddress, answer.count) }
             close(client)
         }
         answered.start()
-        let response = try await CurlTransport().send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
-        #expect(response.status == 200, "the request offered gzip")
-        #expect(String(decoding: response.body, as: UTF8.self) == body)
+        return try await CurlTransport().send(TransportRequest(method: "GET", url: "http://127.0.0.1:\(port)/"))
     }
 }
