@@ -44,6 +44,9 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem
         case SyncStoreError.cursorExpired:
             return .cursorExpired
+        case SyncStoreError.noSuchUser:
+            // The account went away after its token was checked (deleted by another process).
+            return .unauthorized("the account no longer exists")
         case SyncStoreError.invalidRecord(let id, let index, let error):
             return .invalidRecord(id: id, index: index, error)
         case let error as HTTPError where error.status == .notFound:

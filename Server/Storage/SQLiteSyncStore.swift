@@ -8,6 +8,7 @@ public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
     let checkpointer: Checkpointer
     let limits: RecordLimits
+    let sessions = SessionCache()
     /// This store's identity, part of every cursor it issues.
     public let epoch: String
 
@@ -124,6 +125,7 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
             if db.changesCount == 0 { throw SyncStoreError.noSuchUser(name) }
         }
+        sessions.revokeAll(userNamed: name)
     }
 
     /// Stores a new session token's hash for a user.
@@ -138,9 +140,12 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// The user a session token hash belongs to, or nil when unknown or revoked.
     public func user(forTokenHash tokenHash: String) async throws -> User? {
+        // A read right after another request's write starts from a cold page cache: 100 µs or
+        // more, a fifth of an incremental sync's time on the server.
+        if let user = sessions.user(forTokenHash: tokenHash) { return user }
         // A short indexed read: run in place rather than hopping to a reader queue and back,
         // which costs more than the read itself.
-        try readInPlace { db in
+        let user = try readInPlace { db in
             let statement = try db.cachedStatement(
                 sql:
                     "SELECT u.id, u.name, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
@@ -149,6 +154,8 @@ public final class SQLiteSyncStore: SyncStore {
                 User(id: $0["id"], name: $0["name"], createdAt: $0["created_at"])
             }
         }
+        if let user { sessions.confirm(user, tokenHash: tokenHash) }
+        return user
     }
 
     /// Revokes a session.
@@ -156,6 +163,7 @@ public final class SQLiteSyncStore: SyncStore {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
         }
+        sessions.revoke(tokenHash: tokenHash)
     }
 
     /// Merges pushed states, then reads the changes after `since`, in one write transaction.

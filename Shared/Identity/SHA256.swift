@@ -24,10 +24,16 @@ public struct SHA256: Sendable {
     public static func hex(_ text: String) -> String {
         var hasher = SHA256()
         hasher.update(Array(text.utf8))
-        return hasher.finalize().map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
+        // One string built from bytes: a string per byte took longer than the hash (every request
+        // hashes its token).
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in hasher.finalize() {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// Feeds more bytes.

@@ -89,6 +89,26 @@ import Testing
         #expect(try await server.sync(token).reply.status == 200)
     }
 
+    /// `margin-server user rm` beside a running server: the account's tokens stop working at once,
+    /// even one the server confirmed a moment before (its session cache still holds it).
+    @Test func anAccountRemovedByAnotherProcessIsRefusedAtOnce() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let token = try await server.signup("ann")
+        let other = try await server.signup("bob")
+        var writer = Writer("laptop")
+        #expect(try await server.sync(token, push: [writer.note("n-1", body: "x")]).reply.status == 200)
+        let removed = try CLI.run(
+            ServerProcess.binDirectory.appendingPathComponent("margin-server"),
+            ["user", "rm", "ann", "--data", server.data], home: nil, stdin: nil, environment: [:])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let push = try await server.sync(token, push: [writer.note("n-2", body: "y")])
+        #expect(push.reply.status == 401, "\(push.reply.text)")
+        #expect(push.reply.headers["content-type"] == "application/problem+json")
+        #expect(try await server.sync(token).reply.status == 401, "a pull too")
+        #expect(try await server.sync(other).reply.status == 200, "other accounts go on")
+    }
+
     @Test func healthAndMetrics() async throws {
         let server = try ServerProcess()
         defer { server.stop() }
