@@ -148,14 +148,17 @@ struct SyncBench: AsyncParsableCommand {
         let small = try await smallPair(server: server, work: work, articles: articles)
         var incremental: [(Int, [Double])] = []
         for (stored, pair) in [(1_000, small)] + (pairs[counts.max() ?? 0].map { [(counts.max()!, $0)] } ?? []) {
-            let engineA = SyncEngine(store: pair.a, transport: CurlTransport(), server: server.url, token: pair.token)
+            let wireA = TimedTransport()
+            let wireB = TimedTransport()
+            let engineA = SyncEngine(store: pair.a, transport: wireA, server: server.url, token: pair.token)
             let tokenB = try await server.login(pair.user)
-            let engineB = SyncEngine(store: pair.b, transport: CurlTransport(), server: server.url, token: tokenB)
+            let engineB = SyncEngine(store: pair.b, transport: wireB, server: server.url, token: tokenB)
             _ = try await engineA.sync()
             _ = try await engineB.sync()
             let target = try pair.a.records(kind: .note).first!.id
             var samples: [Double] = []
             var parts: [[Double]] = [[], [], []]
+            var exchanges: [[Double]] = [[], []]
             // Untimed warm-up rounds first: connections, caches and statement caches, so the pair
             // measured first does not pay for them alone.
             let warmUp = min(50, rounds)
@@ -172,6 +175,8 @@ struct SyncBench: AsyncParsableCommand {
                 let syncA = try await timeAsync { _ = try await engineA.sync() }
                 let syncB = try await timeAsync { _ = try await engineB.sync() }
                 guard round >= 0 else { continue }
+                exchanges[0].append(wireA.takeElapsed())
+                exchanges[1].append(wireB.takeElapsed())
                 samples.append(edit + syncA + syncB)
                 for (index, part) in [edit, syncA, syncB].enumerated() { parts[index].append(part) }
             }
@@ -189,8 +194,9 @@ struct SyncBench: AsyncParsableCommand {
             row.note =
                 percentiles(samples)
                 + String(
-                    format: " (p50 edit %.2f, A %.2f, B %.2f ms)", median(parts[0]) * 1000, median(parts[1]) * 1000,
-                    median(parts[2]) * 1000)
+                    format: " (p50 edit %.2f, A %.2f, B %.2f ms, of which HTTP A %.2f, B %.2f ms)",
+                    median(parts[0]) * 1000, median(parts[1]) * 1000, median(parts[2]) * 1000,
+                    median(exchanges[0]) * 1000, median(exchanges[1]) * 1000)
                 + "; "
                 + cpuPerRecord(
                     server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
@@ -333,6 +339,30 @@ struct NoteWriter {
             [.set("anchor", .anchor(anchor)), .set("body", .string(String(repeating: "a comment on it ", count: 19)))],
             by: replica, at: clock.tick())
         return state
+    }
+}
+
+/// CurlTransport, timing its exchanges: the part of a sync spent on the wire and in the server.
+final class TimedTransport: SyncTransport, @unchecked Sendable {
+    private let transport = CurlTransport()
+    private let lock = NSLock()
+    private var elapsed = 0.0
+
+    func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            lock.withLock { elapsed += seconds }
+        }
+        return try await transport.send(request)
+    }
+
+    /// Seconds spent in exchanges since the last call.
+    func takeElapsed() -> Double {
+        lock.withLock {
+            defer { elapsed = 0 }
+            return elapsed
+        }
     }
 }
 
