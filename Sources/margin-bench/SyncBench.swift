@@ -88,8 +88,6 @@ struct SyncBench: AsyncParsableCommand {
         for count in counts {
             let user = "push\(count)"
             let token = try await server.signup(user)
-            let a = try LocalStore(home: work + "/\(user)-a")
-            _ = try a.importArticles(articles)
             let quote = String(repeating: "quoted text ", count: 25)
             let articleID = articles[0].id
             let drafts = (0..<count).map { index in
@@ -98,7 +96,14 @@ struct SyncBench: AsyncParsableCommand {
                     anchor: Anchor(exact: quote, prefix: "before ", suffix: " after", start: index, end: index + 300),
                     body: String(repeating: "a comment on it ", count: 19) + String(index), tags: ["bench"])
             }
-            try a.addNotes(drafts)
+            do {
+                let writer = try LocalStore(home: work + "/\(user)-a")
+                _ = try writer.importArticles(articles)
+                try writer.addNotes(drafts)
+            }
+            // Opened again, as `margin sync` would open it after `margin import` ended: the import's
+            // log was copied into the database when its store closed, not during the timed push.
+            let a = try LocalStore(home: work + "/\(user)-a")
             let engine = SyncEngine(store: a, transport: CurlTransport(), server: server.url, token: token)
             let started = DispatchTime.now().uptimeNanoseconds
             trace("push of \(count) starts")
