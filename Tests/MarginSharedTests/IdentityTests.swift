@@ -37,4 +37,20 @@ import Testing
         #expect(Array(first)[14] == "7")
         #expect("89ab".contains(Array(first)[19]))
     }
+
+    /// A batch made within one millisecond (a bulk import) still comes out in order, so that it
+    /// is appended to every index on the id instead of landing all over it.
+    @Test func uuidv7sMadeInOneMillisecondKeepIncreasing() {
+        let millis: Int64 = 1_700_000_000_000
+        let ids = (0..<10_000).map { _ in RecordID.uuidv7(millis: millis) }
+        #expect(zip(ids, ids.dropFirst()).filter { $0 >= $1 }.count == 0, "ids out of order")
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            #expect(id.hasPrefix("018bcfe5-6800-7"))
+            #expect("89ab".contains(Array(id)[19]))
+            #expect(id.count == 36 && id.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
+        }
+        // A later millisecond starts afresh, after all of them.
+        #expect(RecordID.uuidv7(millis: millis + 1) > ids.last!)
+    }
 }
