@@ -149,73 +149,58 @@ struct SyncBench: AsyncParsableCommand {
             pairs[count] = (a, try LocalStore(home: homeB), token, user)
         }
 
-        // Incremental: cost must follow the changes, not the data.
+        // Incremental: cost must follow the changes, not the data. The stores of both sizes take
+        // turns, round by round, so a host that slows down during the run weighs on both alike.
         let small = try await smallPair(server: server, work: work, articles: articles)
-        var incremental: [(Int, [Double])] = []
+        var lanes: [IncrementalLane] = []
         for (stored, pair) in [(1_000, small)] + (pairs[counts.max() ?? 0].map { [(counts.max()!, $0)] } ?? []) {
-            let wireA = TimedTransport()
-            let wireB = TimedTransport()
-            let engineA = SyncEngine(store: pair.a, transport: wireA, server: server.url, token: pair.token)
-            let tokenB = try await server.login(pair.user)
-            let engineB = SyncEngine(store: pair.b, transport: wireB, server: server.url, token: tokenB)
-            _ = try await engineA.sync()
-            _ = try await engineB.sync()
-            let target = try pair.a.records(kind: .note).first!.id
-            var samples: [Double] = []
-            var parts: [[Double]] = [[], [], []]
-            var exchanges: [[Double]] = [[], []]
-            // Untimed warm-up rounds first: connections, caches and statement caches, so the pair
-            // measured first does not pay for them alone.
-            let warmUp = min(50, rounds)
-            trace("incremental with \(stored) stored starts")
-            defer { trace("incremental with \(stored) stored done") }
-            var cpu = (server: 0.0, client: 0.0)
-            var handled = (seconds: 0.0, requests: 0)
-            for round in -warmUp..<rounds {
-                if round == 0 {
-                    handled = try await server.handling()
-                    cpu = (cpuSeconds(of: server.process.processIdentifier), cpuSeconds())
-                }
-                let edit = try time { try pair.a.update(target, [.set("body", .string("edit \(round)"))]) }
-                let syncA = try await timeAsync { _ = try await engineA.sync() }
-                let syncB = try await timeAsync { _ = try await engineB.sync() }
-                guard round >= 0 else { continue }
-                exchanges[0].append(wireA.takeElapsed())
-                exchanges[1].append(wireB.takeElapsed())
-                samples.append(edit + syncA + syncB)
-                for (index, part) in [edit, syncA, syncB].enumerated() { parts[index].append(part) }
+            lanes.append(try await IncrementalLane(stored: stored, pair: pair, server: server))
+        }
+        // Untimed warm-up rounds first: connections, caches and statement caches.
+        let warmUp = min(50, rounds)
+        trace("incremental starts")
+        var handled = (seconds: 0.0, requests: 0)
+        var cpu = (server: 0.0, client: 0.0)
+        for round in -warmUp..<rounds {
+            if round == 0 {
+                handled = try await server.handling()
+                cpu = (cpuSeconds(of: server.process.processIdentifier), cpuSeconds())
             }
-            #if DEBUG
-                print("  (debug build: figures are not representative)")
-            #endif
-            let body = try pair.b.record(target).string("body")
+            for index in lanes.indices { try await lanes[index].round(round, measured: round >= 0) }
+        }
+        // Over both sizes: a process's CPU time is counted in 10 ms ticks, too coarse for one round.
+        cpu = (cpuSeconds(of: server.process.processIdentifier) - cpu.server, cpuSeconds() - cpu.client)
+        // Minus the /metrics request that reads it.
+        let after = try await server.handling()
+        trace("incremental done")
+        #if DEBUG
+            print("  (debug build: figures are not representative)")
+        #endif
+        for lane in lanes {
+            let body = try lane.pair.b.record(lane.target).string("body")
             guard body == "edit \(rounds - 1)" else {
                 throw ValidationError("incremental: B did not converge (\(body ?? "nil"))")
             }
-            incremental.append((stored, samples))
             var row = Measurement(
-                name: "incremental: edit, A syncs, B syncs (\(stored) stored)", records: rounds,
-                seconds: samples.reduce(0, +))
+                name: "incremental: edit, A syncs, B syncs (\(lane.stored) stored)", records: rounds,
+                seconds: lane.samples.reduce(0, +))
             row.note =
-                percentiles(samples)
+                percentiles(lane.samples)
                 + String(
                     format: " (p50 edit %.2f, A %.2f, B %.2f ms, of which HTTP A %.2f, B %.2f ms)",
-                    median(parts[0]) * 1000, median(parts[1]) * 1000, median(parts[2]) * 1000,
-                    median(exchanges[0]) * 1000, median(exchanges[1]) * 1000)
+                    median(lane.parts[0]) * 1000, median(lane.parts[1]) * 1000, median(lane.parts[2]) * 1000,
+                    median(lane.parts[3]) * 1000, median(lane.parts[4]) * 1000)
                 + "; "
                 + cpuPerRecord(
-                    server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
-                    client: cpuSeconds() - cpu.client, records: rounds, unit: "round")
-            // Minus the /metrics request that reads it.
-            let after = try await server.handling()
-            row.note += String(
-                format: "; server's own time per request %.0f µs",
-                (after.seconds - handled.seconds) / Double(max(1, after.requests - handled.requests - 1)) * 1e6)
+                    server: cpu.server, client: cpu.client, records: rounds * lanes.count, unit: "round")
+                + String(
+                    format: " and server's own time per request %.0f µs, both over both sizes",
+                    (after.seconds - handled.seconds) / Double(max(1, after.requests - handled.requests - 1)) * 1e6)
             report.add(row)
         }
-        if incremental.count == 2 {
-            let ratio = median(incremental[1].1) / median(incremental[0].1)
-            print(String(format: "  incremental p50 at %d stored / at 1000 stored: %.2f×", incremental[1].0, ratio))
+        if lanes.count == 2 {
+            let ratio = median(lanes[1].samples) / median(lanes[0].samples)
+            print(String(format: "  incremental p50 at %d stored / at 1000 stored: %.2f×", lanes[1].stored, ratio))
         }
 
         // Propagation: B long-polls; time from A's sync returning to the change landing in B's store.
@@ -344,6 +329,45 @@ struct NoteWriter {
             [.set("anchor", .anchor(anchor)), .set("body", .string(String(repeating: "a comment on it ", count: 19)))],
             by: replica, at: clock.tick())
         return state
+    }
+}
+
+/// One side of the incremental benchmark: two machines (A edits, B follows) over a store of a size.
+struct IncrementalLane {
+    let stored: Int
+    let pair: (a: LocalStore, b: LocalStore, token: String, user: String)
+    let engineA: SyncEngine
+    let engineB: SyncEngine
+    let wireA = TimedTransport()
+    let wireB = TimedTransport()
+    let target: String
+    /// Seconds per measured round: the whole round.
+    var samples: [Double] = []
+    /// Seconds per measured round: the edit, A's sync, B's sync, and their HTTP exchanges.
+    var parts: [[Double]] = [[], [], [], [], []]
+
+    init(stored: Int, pair: (a: LocalStore, b: LocalStore, token: String, user: String), server: BenchServer)
+        async throws
+    {
+        self.stored = stored
+        self.pair = pair
+        engineA = SyncEngine(store: pair.a, transport: wireA, server: server.url, token: pair.token)
+        engineB = SyncEngine(
+            store: pair.b, transport: wireB, server: server.url, token: try await server.login(pair.user))
+        _ = try await engineA.sync()
+        _ = try await engineB.sync()
+        target = try pair.a.records(kind: .note).first!.id
+    }
+
+    /// An edit on A, then A's sync, then B's, timed when `measured`.
+    mutating func round(_ round: Int, measured: Bool) async throws {
+        let edit = try time { try pair.a.update(target, [.set("body", .string("edit \(round)"))]) }
+        let syncA = try await timeAsync { _ = try await engineA.sync() }
+        let syncB = try await timeAsync { _ = try await engineB.sync() }
+        let exchanges = (wireA.takeElapsed(), wireB.takeElapsed())
+        guard measured else { return }
+        samples.append(edit + syncA + syncB)
+        for (index, part) in [edit, syncA, syncB, exchanges.0, exchanges.1].enumerated() { parts[index].append(part) }
     }
 }
 
