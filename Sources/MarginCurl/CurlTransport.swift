@@ -39,7 +39,7 @@ public final class CurlTransport {
         return try result.get()
     }
 
-    final class Exchange {
+    private final class Exchange {
         var body = Data()
         var headers: [String: String] = [:]
 
