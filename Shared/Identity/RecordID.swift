@@ -27,13 +27,11 @@ public enum RecordID {
         bytes[7] = UInt8(truncatingIfNeeded: high)
         bytes[8] = 0x80 | UInt8(truncatingIfNeeded: low >> 56)
         for index in 9..<16 { bytes[index] = UInt8(truncatingIfNeeded: low >> UInt64(8 * (15 - index))) }
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)
         for (index, byte) in bytes.enumerated() {
             if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+            Hex.append(byte, to: &text)
         }
         return String(decoding: text, as: UTF8.self)
     }

@@ -24,15 +24,10 @@ public struct SHA256: Sendable {
     public static func hex(_ text: String) -> String {
         var hasher = SHA256()
         hasher.update(Array(text.utf8))
-        // One string built from bytes: a string per byte took longer than the hash (every request
-        // hashes its token).
-        let digits = Array("0123456789abcdef".utf8)
+        // A string per byte took longer than the hash (every request hashes its token).
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
+        for byte in hasher.finalize() { Hex.append(byte, to: &hex) }
         return String(decoding: hex, as: UTF8.self)
     }
 
