@@ -12,11 +12,17 @@ final class SessionCache: Sendable {
         let confirmed: UInt64
     }
 
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Revocations so far: a read of the store that one overtook may hold a revoked token.
+        var revocations: UInt64 = 0
+    }
+
     /// How long a confirmation stands, in nanoseconds.
     let lifetime: UInt64
     /// The most tokens kept; past it the cache starts over.
     let capacity: Int
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    private let state = NIOLockedValueBox(State())
 
     /// A cache whose confirmations stand for `lifetime`.
     init(lifetime: Duration = .seconds(5), capacity: Int = 10_000) {
@@ -28,34 +34,47 @@ final class SessionCache: Sendable {
     /// The user of a token confirmed less than `lifetime` ago, or nil.
     func user(forTokenHash tokenHash: String) -> User? {
         let now = Self.now()
-        return entries.withLockedValue { entries in
-            guard let entry = entries[tokenHash] else { return nil }
+        return state.withLockedValue { state in
+            guard let entry = state.entries[tokenHash] else { return nil }
             guard now &- entry.confirmed < lifetime else {
-                entries[tokenHash] = nil
+                state.entries[tokenHash] = nil
                 return nil
             }
             return entry.user
         }
     }
 
-    /// Records that the store just confirmed a token.
-    func confirm(_ user: User, tokenHash: String) {
+    /// A mark to take before reading a token from the store, for `confirm`.
+    func mark() -> UInt64 {
+        state.withLockedValue { $0.revocations }
+    }
+
+    /// Records that the store confirmed a token in a read that began at `mark`; ignored when a
+    /// revocation came since, as the read may have seen the token just before its logout.
+    func confirm(_ user: User, tokenHash: String, readSince mark: UInt64) {
         let now = Self.now()
-        entries.withLockedValue { entries in
+        state.withLockedValue { state in
+            guard state.revocations == mark else { return }
             // Tokens are many only under attack or after a long uptime: dropping them all is fine.
-            if entries.count >= capacity && entries[tokenHash] == nil { entries.removeAll() }
-            entries[tokenHash] = Entry(user: user, confirmed: now)
+            if state.entries.count >= capacity && state.entries[tokenHash] == nil { state.entries.removeAll() }
+            state.entries[tokenHash] = Entry(user: user, confirmed: now)
         }
     }
 
     /// Forgets one token.
     func revoke(tokenHash: String) {
-        _ = entries.withLockedValue { $0.removeValue(forKey: tokenHash) }
+        state.withLockedValue { state in
+            state.revocations += 1
+            state.entries[tokenHash] = nil
+        }
     }
 
     /// Forgets every token of an account.
     func revokeAll(userNamed name: String) {
-        entries.withLockedValue { entries in entries = entries.filter { $0.value.user.name != name } }
+        state.withLockedValue { state in
+            state.revocations += 1
+            state.entries = state.entries.filter { $0.value.user.name != name }
+        }
     }
 
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

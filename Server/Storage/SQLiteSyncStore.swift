@@ -143,6 +143,7 @@ public final class SQLiteSyncStore: SyncStore {
         // A read right after another request's write starts from a cold page cache: 100 µs or
         // more, a fifth of an incremental sync's time on the server.
         if let user = sessions.user(forTokenHash: tokenHash) { return user }
+        let mark = sessions.mark()
         // A short indexed read: run in place rather than hopping to a reader queue and back,
         // which costs more than the read itself.
         let user = try readInPlace { db in
@@ -154,7 +155,7 @@ public final class SQLiteSyncStore: SyncStore {
                 User(id: $0["id"], name: $0["name"], createdAt: $0["created_at"])
             }
         }
-        if let user { sessions.confirm(user, tokenHash: tokenHash) }
+        if let user { sessions.confirm(user, tokenHash: tokenHash, readSince: mark) }
         return user
     }
 
