@@ -33,13 +33,21 @@ struct StoreBench: ParsableCommand {
         let article = try store.importArticles(articles)[0].article
         let words = (article.string("content") ?? "").split(separator: " ").map(String.init).filter { $0.count > 5 }
         let body = String(repeating: "a realistic comment ", count: 15)
+        var ids: [String] = []
         let created = try time {
             for index in 0..<creations {
-                _ = try store.addNote(
-                    article: article.id, quote: words[index % words.count], body: body, color: nil, tags: ["bench"])
+                ids.append(
+                    try store.addNote(
+                        article: article.id, quote: words[index % words.count], body: body, color: nil, tags: ["bench"]
+                    ).id)
             }
         }
         report.add(Measurement(name: "create note (one transaction each)", records: creations, seconds: created))
+        // The first step of every incremental round: one durable local edit.
+        let edited = try time {
+            for (index, id) in ids.enumerated() { try store.update(id, [.set("body", .string("edit \(index)"))]) }
+        }
+        report.add(Measurement(name: "edit note (one transaction each)", records: creations, seconds: edited))
 
         for count in counts {
             let states = remoteNotes(count: count, articleID: article.id)
