@@ -138,17 +138,20 @@ extension LocalStore {
     }
 
     static func loadClock(_ db: Database, replica: ReplicaID) throws -> HybridLogicalClock {
-        guard let raw = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'") else {
-            return HybridLogicalClock(replica: replica)
-        }
+        let select = try db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'clock'")
+        guard let raw = try String.fetchOne(select) else { return HybridLogicalClock(replica: replica) }
         let parts = raw.split(separator: ".").compactMap { Int64($0) }
         guard parts.count == 2 else { return HybridLogicalClock(replica: replica) }
         return HybridLogicalClock(replica: replica, wallMillis: parts[0], logical: UInt32(clamping: parts[1]))
     }
 
     static func saveClock(_ db: Database, _ clock: HybridLogicalClock) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock', ?)")
-            .execute(arguments: ["\(clock.last.wallMillis).\(clock.last.logical)"])
+        // An upsert, not a REPLACE: that deletes and reinserts the row, writing its key's index page too
+        // (one more page in the log for every edit and every applied page).
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO meta (key, value) VALUES ('clock', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ).execute(arguments: ["\(clock.last.wallMillis).\(clock.last.logical)"])
     }
 
     /// Applies a local edit to one record (creating it when `create` is given) with its outbox entry,
