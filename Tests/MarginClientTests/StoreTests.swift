@@ -26,6 +26,33 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(try LocalStore(home: temporaryHome()).replicaID != first)
     }
 
+    /// A pulled stamp from a clock running ahead moves this store's clock, and the move survives a
+    /// reopen: an edit made after it, of any record, is stamped after it (causality, not only per record).
+    @Test func theClockKeepsAheadOfWhatItSawAcrossOpens() throws {
+        let home = temporaryHome()
+        let article = try seedArticles()[0]
+        let (pulled, other): (RecordState, RecordState)
+        let ahead: Timestamp
+        do {
+            let store = try LocalStore(home: home)
+            _ = try store.importArticles([article])
+            pulled = try store.addNote(article: article.id, quote: "potash", body: "one", color: nil, tags: [])
+            other = try store.addNote(article: article.id, quote: "potash", body: "two", color: nil, tags: [])
+            var remote = pulled
+            var clock = HybridLogicalClock(replica: ReplicaID("other")!)
+            ahead = clock.tick(wallMillis: HybridLogicalClock.wallNow() + 3_600_000)
+            try remote.edit([.set("color", .string("blue"))], by: ReplicaID("other")!, at: ahead)
+            try store.apply([DecodedRecord(remote)], cursor: "c1", since: nil, acknowledging: [])
+        }
+        let store = try LocalStore(home: home)
+        let edited = try store.update(other.id, [.set("color", .string("green"))])
+        #expect(try #require(edited.latestStamp) > ahead)
+        let clocks = try store.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM meta WHERE key = 'clock'")
+        }
+        #expect(clocks == 1)
+    }
+
     /// A pool's writer defaults to `synchronous = NORMAL` (a commit reaches the disk only at the next
     /// checkpoint): local edits must wait for the disk, and a pulled page may skip it only for itself.
     @Test func localEditsWaitForTheDisk() throws {
