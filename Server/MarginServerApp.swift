@@ -11,7 +11,7 @@ public enum MarginServerApp {
         configuration: ServerConfiguration, store: any SyncStore, metrics: ServerMetrics = ServerMetrics(),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        var logger = Logger(label: "margin-server")
+        var logger = Logger(label: "margin-server") { ServerLogHandler(label: $0) }
         logger.logLevel = configuration.logLevel
         let notifier = ChangeNotifier()
         let router = Router(context: BasicRequestContext.self)
