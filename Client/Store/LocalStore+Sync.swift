@@ -99,7 +99,7 @@ extension LocalStore {
                 let stored = try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT state FROM records WHERE id = ?"), arguments: [remote.id])
                 // Holding exactly these bytes already (a repeated page, a full resync): nothing to do.
-                if let stored, stored.elementsEqual(record.bytes) {
+                if let stored, record.isStored(as: stored) {
                     outcome.unchanged += 1
                     continue
                 }

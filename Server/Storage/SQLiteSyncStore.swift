@@ -224,7 +224,7 @@ public final class SQLiteSyncStore: SyncStore {
                 var before: RecordState?
                 if let stored {
                     // Already holding exactly this state: nothing to merge or write.
-                    if stored.elementsEqual(record.bytes) { continue }
+                    if record.isStored(as: stored) { continue }
                     before = try WireFormat.decode(stored, limits: .unlimited)
                     do {
                         merged = try RecordState.merge(before!, state)

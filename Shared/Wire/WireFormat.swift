@@ -66,4 +66,15 @@ public struct DecodedRecord: Sendable {
         self.state = state
         bytes = canonical ? Array(received) : WireFormat.bytes(state)
     }
+
+    /// Whether `stored` holds exactly these bytes (then there is nothing to merge or write).
+    public func isStored(as stored: Data) -> Bool {
+        // memcmp: `elementsEqual` between `Data` and an array steps one byte at a time through
+        // two iterators, a third of the time a full resync took to skip what it already held.
+        guard stored.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        return stored.withUnsafeBytes { storedBytes in
+            bytes.withUnsafeBytes { memcmp(storedBytes.baseAddress!, $0.baseAddress!, $0.count) == 0 }
+        }
+    }
 }

@@ -37,6 +37,19 @@ import Testing
         #expect(text.contains("\"v\":1"))
     }
 
+    /// What tells a store that a pulled or pushed record is already held byte for byte.
+    @Test func aRecordIsStoredOnlyAsItsExactBytes() throws {
+        let record = DecodedRecord(try sampleNote())
+        let stored = Data(record.bytes)
+        #expect(record.isStored(as: stored))
+        var changed = stored
+        changed[changed.count / 2] ^= 0x01
+        #expect(!record.isStored(as: changed), "one byte differs")
+        #expect(!record.isStored(as: stored.dropLast()), "a prefix")
+        #expect(!record.isStored(as: stored + [0x20]), "one byte more")
+        #expect(!record.isStored(as: Data()))
+    }
+
     @Test func rejectsMalformedAndUnknownInputNamingTheField() throws {
         var object = try json(try sampleNote())
         object["kind"] = "podcast"
