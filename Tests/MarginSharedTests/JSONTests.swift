@@ -46,6 +46,23 @@ import Testing
         #expect(throws: JSONError.self) { try JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) }
     }
 
+    /// Strings are checked to be UTF-8 as they are read, whatever a repair would have made of them.
+    @Test func refusesInvalidUTF8InStrings() throws {
+        func string(_ bytes: [UInt8]) throws -> JSONValue { try JSONValue.parse([0x22] + bytes + [0x22]) }
+        #expect(try string(Array("é “quoted” 😀".utf8)) == .string("é “quoted” 😀"))
+        let invalid: [[UInt8]] = [
+            [0x61, 0x80],  // a lone continuation byte
+            [0xC0, 0xAF],  // an overlong slash
+            [0xED, 0xA0, 0x80],  // a surrogate
+            [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
+            // Cut short: repaired as one U+FFFD, which is just as long (3 bytes).
+            [0xF0, 0x9F, 0x98],
+        ]
+        for bytes in invalid {
+            #expect(throws: JSONError.self, "\(bytes)") { try string(bytes) }
+        }
+    }
+
     @Test func refusesDeepNestingWithoutCrashing() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONError.self) { try JSONValue.parse(Array(deep.utf8)) }
