@@ -77,6 +77,10 @@ struct StoreBench: ParsableCommand {
             }
             report.add(
                 Measurement(name: "apply \(count) in pages of 1000 (as sync does)", records: count, seconds: paged))
+            // What the first search after a first sync pays: the search entries of every pulled record.
+            let indexed = try time { try pagedStore.indexBacklog() }
+            report.add(
+                Measurement(name: "index the search backlog of those \(count)", records: count, seconds: indexed))
 
             let again = try time { try applyStore.apply(records, cursor: "bench") }
             report.add(Measurement(name: "re-apply the same \(count) (no change)", records: count, seconds: again))

@@ -141,11 +141,14 @@ struct SyncBench: AsyncParsableCommand {
                     client: waitedChildrenCPUSeconds() - cpu.client, records: count)
             report.add(row)
             // Pulled notes are indexed for search lazily: the first search pays for it.
-            let indexed = try time { try runMargin(bin, ["search", "comment", "--limit", "1"], home: homeB) }
-            report.add(
-                Measurement(
-                    name: "first search after it: index \(count) pulled notes", records: count, seconds: indexed)
-            )
+            var searchPeak = 0
+            let indexed = try time {
+                searchPeak = try runMargin(bin, ["search", "comment", "--limit", "1"], home: homeB)
+            }
+            var searchRow = Measurement(
+                name: "first search after it: index \(count) pulled notes", records: count, seconds: indexed)
+            searchRow.note = String(format: "peak RSS %.1f MB", Double(searchPeak) / 1_048_576)
+            report.add(searchRow)
             pairs[count] = (a, try LocalStore(home: homeB), token, user)
         }
 

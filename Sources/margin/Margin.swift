@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandLineSupport
+import Foundation
 
 /// The `margin` command line: the client core, fully offline.
 @main
@@ -19,5 +20,14 @@ struct Margin: AsyncParsableCommand {
     /// Runs the command; a failure prints one line on stderr and exits non-zero.
     static func main() async {
         await mainWithOneLineErrors(name: "margin")
+        if ProcessInfo.processInfo.environment["MARGIN_REPORT_PEAK_RSS"] != nil { reportPeakRSS() }
+    }
+
+    /// Prints this process's peak resident set size on stderr, for the benchmark.
+    static func reportPeakRSS() {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        let kb = line?.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        FileHandle.standardError.write(Data("peak-rss-bytes \(kb * 1024)\n".utf8))
     }
 }

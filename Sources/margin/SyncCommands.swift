@@ -168,7 +168,6 @@ struct SyncCommand: AsyncParsableCommand {
         }
         let engine = SyncEngine(store: store, transport: CurlTransport(), server: session.server, token: session.token)
         try await once(engine)
-        if ProcessInfo.processInfo.environment["MARGIN_REPORT_PEAK_RSS"] != nil { Self.reportPeakRSS() }
         guard watch else { return }
         print("watching \(session.server) for changes (Ctrl-C to stop)")
         let listener = SyncEngine(
@@ -184,14 +183,6 @@ struct SyncCommand: AsyncParsableCommand {
                 try await Task.sleep(for: .seconds(2))
             }
         }
-    }
-
-    /// Prints this process's peak resident set size on stderr, for the benchmark.
-    static func reportPeakRSS() {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-        let kb = line?.split(separator: " ").compactMap { Int($0) }.first ?? 0
-        FileHandle.standardError.write(Data("peak-rss-bytes \(kb * 1024)\n".utf8))
     }
 
     private func once(_ engine: SyncEngine) async throws {
