@@ -70,7 +70,7 @@ public struct DecodedRecord: Sendable {
     /// Whether `stored` holds exactly these bytes (then there is nothing to merge or write).
     public func isStored(as stored: Data) -> Bool {
         // memcmp: `elementsEqual` between `Data` and an array steps one byte at a time through
-        // two iterators, a third of the time a full resync took to skip what it already held.
+        // two iterators, half the time a full resync took to skip what it already held.
         guard stored.count == bytes.count else { return false }
         guard !bytes.isEmpty else { return true }
         return stored.withUnsafeBytes { storedBytes in
