@@ -21,10 +21,7 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     static func isValid(_ raw: String) -> Bool {
         guard !raw.isEmpty, raw.utf8.count <= 64 else { return false }
-        return raw.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2D || byte == 0x5F
-        }
+        return ByteSet.replicaBytes.containsEveryByte(of: raw)
     }
 
     /// Orders two values.

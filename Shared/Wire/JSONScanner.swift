@@ -32,6 +32,7 @@ struct JSONScanner {
     }
 
     /// The next byte after any whitespace, without consuming it.
+    @inline(__always)
     mutating func peek() throws(JSONError) -> UInt8 {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
@@ -62,6 +63,37 @@ struct JSONScanner {
         let name = try string()
         try expect(UInt8(ascii: ":"), "':'")
         return name
+    }
+
+    /// Reads a member name and its `:`, in place when it is plain ASCII without escapes.
+    mutating func member() throws(JSONError) -> MemberName {
+        guard try peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        let name: MemberName
+        if let plain = plainString() {
+            name = MemberName(plain: plain)
+        } else {
+            name = MemberName(decoded: try string())
+        }
+        try expect(UInt8(ascii: ":"), "':'")
+        return name
+    }
+
+    /// Reads the string at `index` in place when it holds only printable ASCII without escapes;
+    /// nil, reading nothing, for any other string (the full reader takes it then).
+    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+        let base = bytes.baseAddress!
+        var position = index + 1
+        while position < bytes.count {
+            let byte = base[position]
+            if byte == UInt8(ascii: "\"") {
+                let plain = UnsafeBufferPointer(start: base + index + 1, count: position - index - 1)
+                index = position + 1
+                return plain
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
+            position += 1
+        }
+        return nil
     }
 
     /// After a member's value: true when `,` follows (another member), false at `}`.
@@ -282,6 +314,33 @@ struct JSONScanner {
             index += 1
         }
         return code
+    }
+
+    /// Reads a whole number of at most 18 digits in its canonical form (no leading zero, no "-0"),
+    /// the common case, without building a value; nil, reading nothing, for any other number.
+    mutating func plainInteger() -> Int64? {
+        var position = index
+        let negative = position < bytes.count && bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        let digits = position
+        var value: Int64 = 0
+        // 18 digits cannot overflow Int64.
+        while position < bytes.count, position - digits < 18 {
+            let digit = bytes[position] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            value = value &* 10 &+ Int64(digit)
+            position += 1
+        }
+        guard position > digits, bytes[digits] != UInt8(ascii: "0") || position == digits + 1 else { return nil }
+        if position < bytes.count {
+            let next = bytes[position]
+            guard next != UInt8(ascii: "."), next | 0x20 != UInt8(ascii: "e"), next &- UInt8(ascii: "0") >= 10 else {
+                return nil
+            }
+        }
+        guard !negative || value != 0 else { return nil }
+        index = position
+        return negative ? -value : value
     }
 
     /// Reads a number: `.int` when whole and within Int64, `.uint` above that, else `.double`.

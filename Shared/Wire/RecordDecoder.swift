@@ -2,7 +2,7 @@
 /// wrong, and tells whether the bytes were already canonical so they can be stored as they are.
 struct RecordDecoder {
     var scanner: JSONScanner
-    /// Replica ids met in this record: the same id shares one string.
+    /// Replica ids met in this record: the same id shares one string, found without making another.
     private var replicas: [ReplicaID] = []
 
     init(scanner: JSONScanner) {
@@ -30,8 +30,8 @@ struct RecordDecoder {
         do { return try scanner.openObject() } catch { throw Self.malformed(error) }
     }
 
-    private mutating func memberName() throws(RecordError) -> String {
-        do { return try scanner.memberName() } catch { throw Self.malformed(error) }
+    private mutating func member() throws(RecordError) -> MemberName {
+        do { return try scanner.member() } catch { throw Self.malformed(error) }
     }
 
     private mutating func nextMember() throws(RecordError) -> Bool {
@@ -59,8 +59,8 @@ struct RecordDecoder {
     }
 
     /// Notes a member name; names out of sorted order make the text non-canonical.
-    private mutating func order(_ name: String, after previous: inout String?) {
-        if scanner.canonical, let last = previous, !last.utf8.lexicographicallyPrecedes(name.utf8) {
+    private mutating func order(_ name: MemberName, after previous: inout MemberName?) {
+        if scanner.canonical, let last = previous, !last.precedes(name) {
             scanner.canonical = false
         }
         previous = name
@@ -80,10 +80,10 @@ struct RecordDecoder {
         var sawFields = false
         var tags: [String: [Dotted<Presence>]] = [:]
         var tombstones: [Dotted<VersionVector>] = []
-        var previous: String?
+        var previous: MemberName?
         if try openObject() {
             repeat {
-                let key = try memberName()
+                let key = try member()
                 order(key, after: &previous)
                 switch key {
                 case "v": version = try integer("v")
@@ -105,7 +105,9 @@ struct RecordDecoder {
                 case "deleted":
                     tombstones = try deletes()
                     if tombstones.isEmpty { scanner.canonical = false }
-                default: throw RecordError(.unknownField, field: key, "a record has no member '\(key)'")
+                default:
+                    let name = key.string
+                    throw RecordError(.unknownField, field: name, "a record has no member '\(name)'")
                 }
             } while try nextMember()
         }
@@ -153,10 +155,11 @@ struct RecordDecoder {
     private mutating func fields() throws(RecordError) -> [(String, [Dotted<FieldValue>])] {
         var result: [(String, [Dotted<FieldValue>])] = []
         guard try openObject() else { return result }
-        var previous: String?
+        var previous: MemberName?
         repeat {
-            let name = try memberName()
-            order(name, after: &previous)
+            let key = try member()
+            order(key, after: &previous)
+            let name = key.string
             let writes: [Dotted<FieldValue>] = try entries("fields.\(name)", missing: (.malformed, ".v")) {
                 if case .value(let value) = $0 { value } else { nil }
             }
@@ -168,10 +171,11 @@ struct RecordDecoder {
     private mutating func tagAdds() throws(RecordError) -> [String: [Dotted<Presence>]] {
         var result: [String: [Dotted<Presence>]] = [:]
         guard try openObject() else { return result }
-        var previous: String?
+        var previous: MemberName?
         repeat {
-            let tag = try memberName()
-            order(tag, after: &previous)
+            let key = try member()
+            order(key, after: &previous)
+            let tag = key.string
             result[tag] = try entries("tags.\(tag)", missing: (.unknownField, "")) {
                 if case .none = $0 { Presence() } else { nil }
             }
@@ -227,10 +231,10 @@ struct RecordDecoder {
         var replica: ReplicaID?
         var wall: Int64?
         var payload = Payload.none
-        var previous: String?
+        var previous: MemberName?
         if try openObject() {
             repeat {
-                let key = try memberName()
+                let key = try member()
                 order(key, after: &previous)
                 switch key {
                 case "l": logical = try self.counter(path() + ".l")
@@ -239,7 +243,9 @@ struct RecordDecoder {
                 case "t": wall = try integer(path() + ".t")
                 case "seen": payload = .seen(try vector(path() + ".seen"))
                 case "v": payload = .value(try value(path() + ".v"))
-                default: throw RecordError(.unknownField, field: path() + "." + key, "a write has no member '\(key)'")
+                default:
+                    let name = key.string
+                    throw RecordError(.unknownField, field: path() + "." + name, "a write has no member '\(name)'")
                 }
             } while try nextMember()
         }
@@ -262,11 +268,12 @@ struct RecordDecoder {
             throw RecordError(.wrongType, field: path(), "expected an object")
         }
         var counters: [ReplicaID: UInt64] = [:]
-        var previous: String?
+        var previous: MemberName?
         if try openObject() {
             repeat {
-                let replica = try self.replica(path(), name: true)
-                order(replica.rawValue, after: &previous)
+                let key = try member()
+                order(key, after: &previous)
+                let replica = try self.replica(key, path())
                 counters[replica] = try counter("\(path()).\(replica.rawValue)")
                 guard counters.count <= RecordLimits.default.maxVectorEntries * 4 else {
                     throw RecordError(.tooLarge, field: path(), "over \(counters.count) replicas in one version vector")
@@ -277,12 +284,27 @@ struct RecordDecoder {
         return VersionVector(counters)
     }
 
-    /// Reads a replica id (a string value, or a member name when `name`), sharing equal ids.
-    private mutating func replica(_ path: @autoclosure () -> String, name: Bool = false) throws(RecordError)
+    /// Reads a replica id from a string value, sharing equal ids.
+    private mutating func replica(_ path: @autoclosure () -> String) throws(RecordError) -> ReplicaID {
+        guard try peekByte() == UInt8(ascii: "\"") else {
+            throw RecordError(.wrongType, field: path(), "expected a string")
+        }
+        let name =
+            if let plain = scanner.plainString() { MemberName(plain: plain) } else {
+                MemberName(decoded: try readString())
+            }
+        return try replica(name, path())
+    }
+
+    /// The replica id `name` spells (a string value or a member name), sharing equal ids.
+    private mutating func replica(_ name: MemberName, _ path: @autoclosure () -> String) throws(RecordError)
         -> ReplicaID
     {
-        let raw = name ? try memberName() : try text(path())
-        if let known = replicas.first(where: { $0.rawValue == raw }) { return known }
+        for known in replicas {
+            var raw = known.rawValue
+            if raw.withUTF8(name.equals) { return known }
+        }
+        let raw = name.string
         guard let replica = ReplicaID(raw) else {
             throw RecordError(.invalidValue, field: path(), "'\(raw)' is not a replica id")
         }
@@ -311,10 +333,10 @@ struct RecordDecoder {
         var suffix: String?
         var start: Int64?
         var end: Int64?
-        var previous: String?
+        var previous: MemberName?
         if try openObject() {
             repeat {
-                let key = try memberName()
+                let key = try member()
                 order(key, after: &previous)
                 switch key {
                 case "exact": exact = try text(path() + ".exact")
@@ -322,7 +344,9 @@ struct RecordDecoder {
                 case "suffix": suffix = try text(path() + ".suffix")
                 case "start": start = try integer(path() + ".start")
                 case "end": end = try integer(path() + ".end")
-                default: throw RecordError(.unknownField, field: path() + "." + key, "an anchor has no '\(key)'")
+                default:
+                    let name = key.string
+                    throw RecordError(.unknownField, field: path() + "." + name, "an anchor has no '\(name)'")
                 }
             } while try nextMember()
         }
@@ -345,6 +369,7 @@ struct RecordDecoder {
 
     private mutating func integer(_ path: @autoclosure () -> String) throws(RecordError) -> Int64 {
         let next = try peekByte()
+        if let number = scanner.plainInteger() { return number }
         guard next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next),
             case .int(let number) = try readNumber()
         else { throw RecordError(.wrongType, field: path(), "expected a whole number") }
@@ -355,6 +380,10 @@ struct RecordDecoder {
         let next = try peekByte()
         guard next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) else {
             throw RecordError(.wrongType, field: path(), "a counter is a whole number from 0 to 2^64-1")
+        }
+        if let number = scanner.plainInteger() {
+            guard number >= 0 else { throw RecordError(.invalidValue, field: path(), "a counter cannot be negative") }
+            return UInt64(number)
         }
         switch try readNumber() {
         case .int(let value) where value >= 0: return UInt64(value)

@@ -74,11 +74,7 @@ extension RecordState {
             throw RecordError(.invalidValue, field: field, "an id must have 1 to \(limits.maxIDBytes) bytes")
         }
         // Ids end up in URLs, file names and SQL: letters, digits and '-' only.
-        let allowed = id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2D
-        }
-        guard allowed else {
+        guard ByteSet.idBytes.containsEveryByte(of: id) else {
             throw RecordError(.invalidValue, field: field, "an id may hold only letters, digits and '-'")
         }
     }

@@ -89,6 +89,38 @@ import Testing
         #expect(throws: RecordError.self) { try WireFormat.decode(Data([0xFF, 0xFE])) }
     }
 
+    /// Numbers outside the plain form a record decoder reads in place still get their own error.
+    @Test func numbersOutsideThePlainFormKeepTheirErrors() throws {
+        let canonical = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
+        let cases: [(String, String, RecordError.Code, String)] = [
+            ("\"n\":1,", "\"n\":-1,", .invalidValue, "fields.anchor[0].n"),
+            ("\"n\":1,", "\"n\":01,", .malformed, "record"),
+            ("\"n\":1,", "\"n\":1.5,", .wrongType, "fields.anchor[0].n"),
+            ("\"n\":1,", "\"n\":1e2,", .wrongType, "fields.anchor[0].n"),
+            ("\"start\":9", "\"start\":9.0", .wrongType, "fields.anchor[0].v.start"),
+            ("\"v\":1", "\"v\":1000000000000000000001", .wrongType, "v"),
+        ]
+        for (plain, other, code, field) in cases {
+            let text = canonical.replacingOccurrences(of: plain, with: other)
+            #expect(text != canonical, "\(other): the case must change the record")
+            do throws(RecordError) {
+                _ = try WireFormat.decode(Array(text.utf8))
+                Issue.record("\(other): accepted")
+            } catch {
+                #expect(error.code == code && error.field == field, "\(other): \(error)")
+            }
+        }
+        // 19 and 20 digits: past what is read in place, still whole numbers.
+        let counter = try #require(try sampleNote().context.counters[ReplicaID("laptop")!])
+        for digits in ["100000000000000000", "1844674407370955161"] {
+            let text = canonical.replacingOccurrences(
+                of: "\"laptop\":\(counter)}", with: "\"laptop\":\(digits)\(counter)}")
+            #expect(text != canonical)
+            let decoded = try WireFormat.decode(Array(text.utf8))
+            #expect(decoded.context.counters[ReplicaID("laptop")!] == UInt64("\(digits)\(counter)"))
+        }
+    }
+
     @Test func rejectsEmptyWriteLists() throws {
         var object = try json(try sampleNote())
         object["tags"] = ["empty": []]
