@@ -90,9 +90,10 @@ extension LocalStore {
             for record in records {
                 let remote = record.state
                 // Most records of a big pull are new here: one insert, no read, no merge.
-                if try Self.insertIfNew(db, remote, bytes: record.bytes) {
+                let remoteConflicts = remote.conflicts.count
+                if try Self.insertIfNew(db, remote, bytes: record.bytes, conflicts: remoteConflicts) {
                     outcome.changed += 1
-                    outcome.newConflicts += remote.conflicts.count
+                    outcome.newConflicts += remoteConflicts
                     if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
                     continue
                 }

@@ -74,7 +74,7 @@ extension LocalStore {
 
     /// Inserts a record this store does not hold yet, as its canonical `bytes`, queueing its
     /// search entry; returns false (writing nothing) when the store already holds it.
-    static func insertIfNew(_ db: Database, _ state: RecordState, bytes: [UInt8]) throws -> Bool {
+    static func insertIfNew(_ db: Database, _ state: RecordState, bytes: [UInt8], conflicts: Int) throws -> Bool {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
@@ -90,7 +90,7 @@ extension LocalStore {
                 bind.text(3, state.articleID)
                 bind.blob(4, blob)
                 bind.int(5, state.isDeleted ? 1 : 0)
-                bind.int(6, Int64(state.conflicts.count))
+                bind.int(6, Int64(conflicts))
                 bind.int(7, state.createdAt)
                 bind.text(8, state.kind == .article ? state.string("title") : nil)
             }

@@ -177,6 +177,8 @@ public final class SQLiteSyncStore: SyncStore {
         }
         let now = Self.now()
         let epoch = epoch
+        // Counted here, beside the other requests' writes, rather than on the one writer thread.
+        let conflictCounts = pushed.map(\.state.conflicts.count)
         // One write transaction per request: SQLite runs one writer at a time, so sequence numbers
         // commit in order and no reader can pass a change that commits later.
         return try await pool.write { db in
@@ -216,7 +218,7 @@ public final class SQLiteSyncStore: SyncStore {
                 if inserted != nil {
                     sequence += 1
                     outcome.merged += 1
-                    outcome.conflictsCreated += state.conflicts.count
+                    outcome.conflictsCreated += conflictCounts[index]
                     continue
                 }
                 let stored = try Data.fetchOne(select, arguments: [userID, state.id])

@@ -19,8 +19,13 @@ public enum RecordID {
     /// indexed, in the order they were made; with random bits alone, a 100k-note import landed at
     /// random places in every index on the id, and each later write touched pages all over the file.
     public static func uuidv7(millis: Int64 = HybridLogicalClock.wallNow()) -> String {
+        uuidv7(millis: millis, sequence: .shared)
+    }
+
+    /// A new UUIDv7 that continues `sequence` (tests keep theirs apart from other ids made at once).
+    static func uuidv7(millis: Int64, sequence: UUIDv7Sequence) -> String {
         var generator = SystemRandomNumberGenerator()
-        let (high, low) = UUIDv7Sequence.shared.next(millis: millis, using: &generator)
+        let (high, low) = sequence.next(millis: millis, using: &generator)
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> Int64(40 - 8 * index)) }
         bytes[6] = 0x70 | UInt8(truncatingIfNeeded: high >> 8)

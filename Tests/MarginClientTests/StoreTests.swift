@@ -126,6 +126,11 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(left.tagNames == ["a", "d", "l"])
         #expect(Set(left.siblings("body").map(\.value)) == [.string("laptop edit"), .string("desktop edit")])
         #expect(try desktop.conflictedRecords().map(\.id) == [note.id])
+        // A store new to the note takes it in whole, conflict and all (an insert, not a merge).
+        let phone = try LocalStore(home: temporaryHome())
+        let taken = try phone.apply([right], cursor: "c2")
+        #expect(taken.newConflicts == 1)
+        #expect(try phone.conflictedRecords().map(\.id) == [note.id])
         // The desktop's own edit is still queued: it merged, it was not overwritten.
         #expect(try desktop.pendingChanges().contains { $0.id == note.id })
 

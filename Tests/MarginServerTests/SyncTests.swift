@@ -98,8 +98,19 @@ import Testing
         #expect(state == (try RecordState.merge(left, right)))
         #expect(state.tagNames == ["a", "d", "l"])
         #expect(state.conflicts.map(\.field) == ["body"])
-        let metrics = try await server.request("GET", "/metrics", contentType: nil).text
+        var metrics = try await server.request("GET", "/metrics", contentType: nil).text
         #expect(metrics.contains("margin_conflicts_created_total 1"))
+
+        // New to the server, one plain and one already holding a conflict (merged on a client
+        // first): only the second counts.
+        let plain = laptop.note("n-2", body: "plain")
+        let fresh = laptop.note("n-3", body: "fresh")
+        let held = try RecordState.merge(
+            laptop.edit(fresh, [.set("body", .string("mine"))]), desktop.edit(fresh, [.set("body", .string("theirs"))]))
+        #expect(held.conflicts.count == 1)
+        _ = try await server.sync(laptopToken, push: [plain, held])
+        metrics = try await server.request("GET", "/metrics", contentType: nil).text
+        #expect(metrics.contains("margin_conflicts_created_total 2"))
     }
 
     @Test func usersAreIsolatedEvenWhenTheyKnowTheIDs() async throws {

@@ -42,7 +42,10 @@ import Testing
     /// is appended to every index on the id instead of landing all over it.
     @Test func uuidv7sMadeInOneMillisecondKeepIncreasing() {
         let millis: Int64 = 1_700_000_000_000
-        let ids = (0..<10_000).map { _ in RecordID.uuidv7(millis: millis) }
+        // A sequence of its own: tests running beside this one make ids of the present millisecond,
+        // which would start the shared sequence afresh halfway through.
+        let sequence = UUIDv7Sequence()
+        let ids = (0..<10_000).map { _ in RecordID.uuidv7(millis: millis, sequence: sequence) }
         #expect(zip(ids, ids.dropFirst()).filter { $0 >= $1 }.count == 0, "ids out of order")
         #expect(Set(ids).count == ids.count)
         for id in ids.prefix(100) {
@@ -51,6 +54,6 @@ import Testing
             #expect(id.count == 36 && id.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
         }
         // A later millisecond starts afresh, after all of them.
-        #expect(RecordID.uuidv7(millis: millis + 1) > ids.last!)
+        #expect(RecordID.uuidv7(millis: millis + 1, sequence: sequence) > ids.last!)
     }
 }
