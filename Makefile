@@ -20,5 +20,6 @@ lint:
 bench:
 	./scripts/setup
 	swift build -c release
+	.build/release/margin-bench decode
 	.build/release/margin-bench store
 	.build/release/margin-bench sync

@@ -16,7 +16,8 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
 
     /// An empty vector, or one with the given counters (zeros are dropped).
     public init(_ counters: [ReplicaID: UInt64] = [:]) {
-        self.counters = counters.filter { $0.value > 0 }
+        // Filtering makes a new dictionary, hashing every key again: only when there is a zero.
+        self.counters = counters.values.contains(0) ? counters.filter { $0.value > 0 } : counters
     }
 
     /// The counter seen from `replica` (0 when none).
