@@ -80,11 +80,10 @@ extension LocalStore {
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO NOTHING
-                RETURNING rowid
                 """)
         // The hot path of a first sync: bound through the C API, the bytes read in place.
         let inserted = try bytes.withUnsafeBytes { blob in
-            try insert.stepOnce(db) { bind in
+            try insert.insertedRowID(db) { bind in
                 bind.text(1, state.id)
                 bind.text(2, state.kind.rawValue)
                 bind.text(3, state.articleID)

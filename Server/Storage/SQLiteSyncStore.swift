@@ -198,14 +198,13 @@ public final class SQLiteSyncStore: SyncStore {
                 sql: """
                     INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (user_id, id) DO NOTHING
-                    RETURNING rowid
                     """)
             for (index, record) in pushed.enumerated() {
                 let state = record.state
                 // A record new to the server (the usual push): one insert, no read, no merge, its
                 // bytes bound in place.
                 let inserted = try record.bytes.withUnsafeBytes { blob in
-                    try insert.stepOnce(db) { bind in
+                    try insert.insertedRowID(db) { bind in
                         bind.int(1, userID)
                         bind.text(2, state.id)
                         bind.text(3, state.kind.rawValue)

@@ -50,4 +50,17 @@ extension Statement {
                 sql: sql)
         }
     }
+
+    /// Binds with `bind` and runs an insert that may skip its row (`ON CONFLICT ... DO NOTHING`);
+    /// returns the new row's rowid, or nil when it inserted nothing.
+    ///
+    /// What `RETURNING rowid` tells, without the temporary table SQLite fills for that clause:
+    /// 3 to 5 µs less per row (a C test of the server's insert, 100k rows of 1.3 KB).
+    @discardableResult
+    public func insertedRowID(_ db: Database, _ bind: (ParameterBinder) -> Void) throws -> Int64? {
+        try stepOnce(db, bind)
+        // The count of the statement that just ran, a skipped row counting 0.
+        guard sqlite3_changes(db.sqliteConnection) > 0 else { return nil }
+        return sqlite3_last_insert_rowid(db.sqliteConnection)
+    }
 }

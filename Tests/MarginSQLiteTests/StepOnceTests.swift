@@ -31,6 +31,27 @@ import Testing
         }
     }
 
+    @Test func anInsertTellsItsRowIDOnlyWhenItInsertedOne() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER)")
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (id, n) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
+            func add(_ id: String, _ n: Int64) throws -> Int64? {
+                try insert.insertedRowID(db) { bind in
+                    bind.text(1, id)
+                    bind.int(2, n)
+                }
+            }
+            #expect(try add("a", 1) == 1)
+            // Right after an insert that did insert: the skipped one must not report that one's.
+            #expect(try add("a", 2) == nil)
+            #expect(try add("b", 3) == 2)
+            try db.execute(sql: "UPDATE t SET n = 9")
+            #expect(try add("b", 4) == nil, "after a statement that changed two rows")
+            #expect(try Int64.fetchAll(db, sql: "SELECT n FROM t ORDER BY id") == [9, 9])
+        }
+    }
+
     @Test func aFailedStepThrowsWithSQLitesMessage() throws {
         let queue = try DatabaseQueue()
         try queue.write { db in
