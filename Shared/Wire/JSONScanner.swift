@@ -68,19 +68,22 @@ struct JSONScanner {
     /// Reads a member name and its `:`, in place when it is plain ASCII without escapes.
     mutating func member() throws(JSONError) -> MemberName {
         guard try peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
-        let name: MemberName
-        if let plain = plainString() {
-            name = MemberName(plain: plain)
-        } else {
-            name = MemberName(decoded: try string())
-        }
+        let name = try name()
         try expect(UInt8(ascii: ":"), "':'")
         return name
     }
 
-    /// Reads the string at `index` in place when it holds only printable ASCII without escapes;
-    /// nil, reading nothing, for any other string (the full reader takes it then).
-    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+    /// Reads a string as a name (a member name, or a value such as a replica id), in place when
+    /// it is plain ASCII without escapes.
+    mutating func name() throws(JSONError) -> MemberName {
+        guard try peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
+        if let plain = plainString() { return MemberName(plain: plain) }
+        return MemberName(decoded: try string())
+    }
+
+    /// Reads the string whose quote is at `index` in place when it holds only printable ASCII
+    /// without escapes; nil, reading nothing, for any other string (the full reader takes it then).
+    private mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         let base = bytes.baseAddress!
         var position = index + 1
         while position < bytes.count {

@@ -289,10 +289,8 @@ struct RecordDecoder {
         guard try peekByte() == UInt8(ascii: "\"") else {
             throw RecordError(.wrongType, field: path(), "expected a string")
         }
-        let name =
-            if let plain = scanner.plainString() { MemberName(plain: plain) } else {
-                MemberName(decoded: try readString())
-            }
+        let name: MemberName
+        do { name = try scanner.name() } catch { throw Self.malformed(error) }
         return try replica(name, path())
     }
 
