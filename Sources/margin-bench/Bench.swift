@@ -24,6 +24,7 @@ struct Measurement: Codable {
 struct Report {
     let title: String
     var rows: [Measurement] = []
+    var targets: [TargetCheck] = []
 
     mutating func add(_ row: Measurement) {
         rows.append(row)
@@ -44,6 +45,9 @@ struct Report {
                     "name": $0.name, "records": $0.records, "seconds": $0.seconds, "perSecond": $0.perSecond,
                     "note": $0.note,
                 ]
+            },
+            "targets": targets.map {
+                ["figure": $0.figure, "measured": $0.measured, "goal": $0.goal, "met": $0.met, "limit": $0.limit]
             },
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])

@@ -56,12 +56,14 @@ struct SyncBench: AsyncParsableCommand {
             Data(contentsOf: URL(fileURLWithPath: "seeds/000_cac94a10d226ae88.txt")))
 
         // The machine's own limits, in the same run.
+        var plainInsert: [Int: Double] = [:]
         for count in counts {
             let states = StoreBench().remoteNotes(count: count, articleID: articles[0].id)
             let blobs = states.map { WireFormat.encode($0) }
             let raw = try time { try StoreBench().rawInsert(states, blobs: blobs, fts: false) }
             report.add(
                 Measurement(name: "limit: plain SQLite insert \(count) rows, one tx", records: count, seconds: raw))
+            plainInsert[count] = Double(count) / raw
             // A sync commits page by page: the same rows in transactions of one page each.
             let paged = try time {
                 try StoreBench().rawInsert(states, blobs: blobs, fts: false, perTransaction: 1_000)
@@ -82,9 +84,18 @@ struct SyncBench: AsyncParsableCommand {
         }
         report.add(
             Measurement(name: "limit: GET /healthz, one client, keep-alive", records: healthRequests, seconds: health))
+        // What every durable commit waits for: an incremental round has two (A's edit, the server's push).
+        let flushes = try durableWriteSeconds(in: work, count: 200)
+        var flushRow = Measurement(
+            name: "limit: 4 KB write + fdatasync, one at a time", records: flushes.count, seconds: flushes.reduce(0, +))
+        flushRow.note = percentiles(flushes)
+        report.add(flushRow)
+        let roundFloor = 2 * health / Double(healthRequests) + 2 * median(flushes)
 
         // Push and first sync.
         var pairs: [Int: (a: LocalStore, b: LocalStore, token: String, user: String)] = [:]
+        var pushRate: [Int: Double] = [:]
+        var firstSync: [Int: (rate: Double, peak: Int)] = [:]
         for count in counts {
             let user = "push\(count)"
             let token = try await server.signup(user)
@@ -122,6 +133,7 @@ struct SyncBench: AsyncParsableCommand {
                 server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
                 client: cpuSeconds() - cpu.client, records: count)
             report.add(pushRow)
+            pushRate[count] = pushRow.perSecond
 
             // First sync in its own process, to read the client's peak RSS.
             let homeB = work + "/\(user)-b"
@@ -140,6 +152,7 @@ struct SyncBench: AsyncParsableCommand {
                     server: cpuSeconds(of: server.process.processIdentifier) - cpu.server,
                     client: waitedChildrenCPUSeconds() - cpu.client, records: count)
             report.add(row)
+            firstSync[count] = (row.perSecond, peak)
             // Pulled notes are indexed for search lazily: the first search pays for it.
             var searchPeak = 0
             let indexed = try time {
@@ -201,9 +214,11 @@ struct SyncBench: AsyncParsableCommand {
                     (after.seconds - handled.seconds) / Double(max(1, after.requests - handled.requests - 1)) * 1e6)
             report.add(row)
         }
+        var flatness: (ratio: Double, stored: Int)?
         if lanes.count == 2 {
             let ratio = median(lanes[1].samples) / median(lanes[0].samples)
             print(String(format: "  incremental p50 at %d stored / at 1000 stored: %.2f×", lanes[1].stored, ratio))
+            flatness = (ratio, lanes[1].stored)
         }
 
         // Propagation: B long-polls; time from A's sync returning to the change landing in B's store.
@@ -225,6 +240,7 @@ struct SyncBench: AsyncParsableCommand {
             name: "propagation: A's sync returns → in B's store", records: propagations, seconds: delays.reduce(0, +))
         propagation.note = percentiles(delays)
         report.add(propagation)
+        var concurrency: [(clients: Int, rate: Double, errors: Int)] = []
 
         // Concurrency: each client its own account, store and connection, pushing and pulling.
         for clientCount in clients.split(separator: ",").compactMap({ Int($0) }) {
@@ -234,7 +250,53 @@ struct SyncBench: AsyncParsableCommand {
                 seconds: Double(seconds))
             row.note = "p99 " + String(format: "%.1f ms", result.p99 * 1000) + ", errors \(result.errors)"
             report.add(row)
+            concurrency.append((clientCount, row.perSecond, result.errors))
         }
+
+        if let largest = counts.max(), let push = pushRate[largest], let pull = firstSync[largest] {
+            report.check(
+                TargetCheck(
+                    figure: "push of \(largest) notes", measured: rate(push), goal: "≥ 30k rec/s", met: push >= 30_000))
+            report.check(
+                TargetCheck(
+                    figure: "first sync of \(largest) notes", measured: rate(pull.rate), goal: "≥ 100k rec/s",
+                    met: pull.rate >= 100_000,
+                    limit: "plain SQLite alone inserts these rows at " + rate(plainInsert[largest] ?? 0)))
+            let megabytes = Double(pull.peak) / 1_048_576
+            report.check(
+                TargetCheck(
+                    figure: "first sync: client peak RSS", measured: String(format: "%.1f MB", megabytes),
+                    goal: "< 100 MB", met: megabytes < 100))
+        }
+        for lane in lanes {
+            let p50 = median(lane.samples)
+            report.check(
+                TargetCheck(
+                    figure: "incremental p50, \(lane.stored) stored", measured: String(format: "%.2f ms", p50 * 1000),
+                    goal: "≤ 2 ms", met: p50 <= 0.002,
+                    limit: String(
+                        format: "its fixed costs alone (2 bare HTTP exchanges, 2 disk flushes): %.2f ms",
+                        roundFloor * 1000)))
+        }
+        if let flatness {
+            report.check(
+                TargetCheck(
+                    figure: "incremental p50, \(flatness.stored) / 1000 stored",
+                    measured: String(format: "%.2f×", flatness.ratio), goal: "within ±20%",
+                    met: abs(flatness.ratio - 1) <= 0.2))
+        }
+        let propagationP50 = median(delays)
+        report.check(
+            TargetCheck(
+                figure: "propagation p50", measured: String(format: "%.2f ms", propagationP50 * 1000), goal: "< 50 ms",
+                met: propagationP50 < 0.05))
+        for run in concurrency {
+            report.check(
+                TargetCheck(
+                    figure: "\(run.clients) concurrent clients", measured: rate(run.rate) + ", \(run.errors) errors",
+                    goal: "≥ 20k rec/s, 0 errors", met: run.rate >= 20_000 && run.errors == 0))
+        }
+        report.printTargets()
         try report.write(to: output, name: "sync")
     }
 
@@ -518,6 +580,9 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 }
 
 func median(_ samples: [Double]) -> Double { percentile(samples.sorted(), 0.5) }
+
+/// "27.1k rec/s".
+func rate(_ perSecond: Double) -> String { String(format: "%.1fk rec/s", perSecond / 1000) }
 
 func percentiles(_ samples: [Double]) -> String {
     let sorted = samples.sorted()
