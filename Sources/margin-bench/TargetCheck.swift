@@ -15,7 +15,7 @@ struct TargetCheck: Codable {
 
     /// The table line: figure, measured, goal, a tick or a cross, then the limit.
     var line: String {
-        "  " + figure.padding(toLength: 34, withPad: " ", startingAt: 0) + " "
+        "  " + figure.padding(toLength: 36, withPad: " ", startingAt: 0) + " "
             + measured.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
             + goal.padding(toLength: 22, withPad: " ", startingAt: 0) + (met ? " ✓" : " ✗")
             + (limit.isEmpty ? "" : "  \(limit)")
@@ -36,23 +36,34 @@ extension Report {
     }
 }
 
-/// Seconds per durable 4 KB write (pwrite then fdatasync) in `directory`, one after another: the
-/// wait every durable commit pays, whatever does the committing.
-func durableWriteSeconds(in directory: String, count: Int) throws -> [Double] {
-    let path = directory + "/fdatasync-probe"
-    let descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
-    guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
-    defer {
+/// A scratch file that times durable 4 KB writes (pwrite then fdatasync): the wait every durable
+/// commit pays, whatever does the committing.
+final class FlushProbe {
+    private let path: String
+    private let descriptor: Int32
+    private let page = [UInt8](repeating: 0x6D, count: 4096)
+    private var written = 0
+    /// Seconds each flush took.
+    private(set) var samples: [Double] = []
+
+    init(directory: String) throws {
+        path = directory + "/fdatasync-probe"
+        descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    deinit {
         close(descriptor)
         unlink(path)
     }
-    let page = [UInt8](repeating: 0x6D, count: 4096)
-    var samples: [Double] = []
-    for index in 0..<count {
+
+    /// Writes one page over one of the file's 16 and waits for the disk.
+    func flush() throws {
         let start = DispatchTime.now().uptimeNanoseconds
-        let written = page.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, 4096, off_t(index % 16 * 4096)) }
-        guard written == 4096, fdatasync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        let offset = off_t(written % 16 * 4096)
+        written += 1
+        let count = page.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, 4096, offset) }
+        guard count == 4096, fdatasync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
         samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
-    return samples
 }
