@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MarginCLITests",
-            dependencies: ["MarginClient", "MarginTestSupport"],
+            dependencies: ["MarginClient", "MarginShared", "MarginTestSupport"],
             path: "Tests/MarginCLITests",
             swiftSettings: strict
         ),

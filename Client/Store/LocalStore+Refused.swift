@@ -59,6 +59,27 @@ extension LocalStore {
         }
     }
 
+    /// A pulled version kept aside, as the server sent it (canonical JSON), or nil when none is.
+    public func unappliedState(id: String) throws(StoreError) -> [UInt8]? {
+        try read { db in
+            try Data.fetchOne(db, sql: "SELECT state FROM unapplied WHERE id = ?", arguments: [id]).map { [UInt8]($0) }
+        }
+    }
+
+    /// Drops the pulled version kept aside for `id` (every one when nil), once the user has seen
+    /// it; returns how many went.
+    @discardableResult
+    public func dismissUnapplied(id: String?) throws(StoreError) -> Int {
+        try write { db in
+            if let id {
+                try db.execute(sql: "DELETE FROM unapplied WHERE id = ?", arguments: [id])
+            } else {
+                try db.execute(sql: "DELETE FROM unapplied")
+            }
+            return db.changesCount
+        }
+    }
+
     /// Keeps a pulled version that cannot merge here, so that nothing the server sent is dropped.
     static func setAside(_ db: Database, id: String, bytes: [UInt8], reason: String) throws {
         try db.cachedStatement(

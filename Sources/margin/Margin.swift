@@ -13,7 +13,7 @@ struct Margin: AsyncParsableCommand {
             NotesCommand.self, BookmarkCommand.self, BookmarksCommand.self, TagCommand.self, ArchiveCommand.self,
             FavoriteCommand.self, ProgressCommand.self, SearchCommand.self, ConflictsCommand.self,
             ResolveCommand.self, ExportCommand.self, StatusCommand.self, SignupCommand.self, LoginCommand.self,
-            LogoutCommand.self, SyncCommand.self, WriteLoopCommand.self,
+            LogoutCommand.self, SyncCommand.self, UnappliedCommand.self, WriteLoopCommand.self,
         ]
     )
 

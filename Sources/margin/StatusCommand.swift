@@ -49,7 +49,9 @@ struct StatusCommand: ParsableCommand {
             }
         }
         if !status.unapplied.isEmpty {
-            print("unapplied  \(status.unapplied.count) pulled version(s) that cannot merge here, kept aside whole")
+            print(
+                "unapplied  \(status.unapplied.count) pulled version(s) that cannot merge here, kept aside whole (margin unapplied)"
+            )
             for record in status.unapplied {
                 print("           \(record.kind?.rawValue ?? "record") \(record.id): \(record.reason)")
             }

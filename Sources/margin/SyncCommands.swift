@@ -205,7 +205,8 @@ struct SyncCommand: AsyncParsableCommand {
         if unapplied > 0 {
             FileHandle.standardError.write(
                 Data(
-                    "margin: \(unapplied) pulled version(s) cannot merge here and are kept aside (margin status)\n".utf8
+                    "margin: \(unapplied) pulled version(s) cannot merge here and are kept aside (margin unapplied)\n"
+                        .utf8
                 ))
         }
     }
