@@ -15,7 +15,7 @@ struct TargetCheck: Codable {
 
     /// The table line: figure, measured, goal, a tick or a cross, then the limit.
     var line: String {
-        "  " + figure.padding(toLength: 36, withPad: " ", startingAt: 0) + " "
+        "  " + figure.padding(toLength: 38, withPad: " ", startingAt: 0) + " "
             + measured.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
             + goal.padding(toLength: 22, withPad: " ", startingAt: 0) + (met ? " ✓" : " ✗")
             + (limit.isEmpty ? "" : "  \(limit)")
