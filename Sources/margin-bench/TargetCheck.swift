@@ -4,9 +4,9 @@ import Foundation
     import Glibc
 #endif
 
-/// One target of the benchmark issue set against this run: the figure, the goal, whether it was
+/// One target of the sync benchmark set against this run: the figure, the goal, whether it was
 /// met, and the machine's own limit for that work measured in the same run.
-struct TargetCheck: Codable {
+struct TargetCheck {
     let figure: String
     let measured: String
     let goal: String
@@ -23,11 +23,6 @@ struct TargetCheck: Codable {
 }
 
 extension Report {
-    /// Sets a figure against its target, printed together at the end of the run.
-    mutating func check(_ target: TargetCheck) {
-        targets.append(target)
-    }
-
     /// Prints the targets under a heading.
     func printTargets() {
         guard !targets.isEmpty else { return }
@@ -43,8 +38,6 @@ final class FlushProbe {
     private let descriptor: Int32
     private let page = [UInt8](repeating: 0x6D, count: 4096)
     private var written = 0
-    /// Seconds each flush took.
-    private(set) var samples: [Double] = []
 
     init(directory: String) throws {
         path = directory + "/fdatasync-probe"
@@ -57,13 +50,13 @@ final class FlushProbe {
         unlink(path)
     }
 
-    /// Writes one page over one of the file's 16 and waits for the disk.
-    func flush() throws {
+    /// Writes one page over one of the file's 16, waits for the disk, and returns the seconds taken.
+    func flush() throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         let offset = off_t(written % 16 * 4096)
         written += 1
         let count = page.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, 4096, offset) }
         guard count == 4096, fdatasync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
-        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }
