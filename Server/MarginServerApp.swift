@@ -33,7 +33,7 @@ public enum MarginServerApp {
     /// The route paths the server answers, as `METHOD /path`, for checking against the OpenAPI spec.
     public static let routes = [
         "GET /healthz", "GET /metrics", "POST /v1/accounts", "POST /v1/sessions", "DELETE /v1/sessions/current",
-        "POST /v1/sync", "GET /v1/changes",
+        "POST /v1/sync", "GET /v1/changes", "GET /v1/devices",
     ]
 
     /// The methods each served path takes, for 405 answers.

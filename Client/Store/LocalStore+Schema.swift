@@ -68,6 +68,11 @@ extension LocalStore {
             // more memory while a backlog is indexed (29 MB there).
             try db.execute(sql: "INSERT INTO search (search, rank) VALUES ('hashsize', 33554432)")
         }
+        migrator.registerMigration("v5-devices") { db in
+            // What the account's other machines are called (from the server), so that conflicts
+            // name the machine that wrote each version, offline too.
+            try db.execute(sql: "CREATE TABLE devices (replica TEXT PRIMARY KEY, name TEXT NOT NULL)")
+        }
         return migrator
     }
 

@@ -69,6 +69,8 @@ public struct SyncEngine: Sendable {
                 do {
                     // Each applied page records the sync time; only a failure needs its own write.
                     try await run(progress: progress, summary: &summary)
+                    // Who wrote the other versions: best effort (a server may not know names).
+                    if summary.newConflicts > 0 { _ = try? await refreshDevices() }
                     return summary
                 } catch SyncError.refused(let id, let version, let detail) {
                     // One record the server will never take must not stop every other change:

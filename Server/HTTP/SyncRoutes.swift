@@ -25,6 +25,7 @@ struct SyncRoutes: Sendable {
             try await store.deleteSession(tokenHash: Credentials.tokenHash(token))
             return Response(status: .noContent)
         }
+        router.get("/v1/devices") { request, _ in try await devices(request) }
         router.post("/v1/sync") { request, context in try await sync(request, context) }
         router.get("/v1/changes") { request, context in try await changes(request, context) }
     }
@@ -65,7 +66,7 @@ struct SyncRoutes: Sendable {
         let body = try await jsonBody(request, limit: 64 * 1024)
         let (username, password) = try usernameAndPassword(body)
         guard Credentials.isValidPassword(password) else { throw Problem.unauthorized("wrong username or password") }
-        let device = body["device"]?.string
+        let (device, replica) = try deviceAndReplica(body)
         let found = try await store.user(named: username)
         // Verify against a dummy hash when the user is unknown, so timing does not tell.
         let hash = found?.passwordHash ?? "$2b$04$abcdefghijklmnopqrstuu0XHJ2Qg1n1s3v3d7ZJgq3nJ6Hk8sXbW"
@@ -73,6 +74,7 @@ struct SyncRoutes: Sendable {
         guard let user = found?.0, matches else { throw Problem.unauthorized("wrong username or password") }
         let token = Credentials.newToken()
         try await store.createSession(userID: user.id, tokenHash: Credentials.tokenHash(token), device: device)
+        if let replica, let device { try await store.nameDevice(userID: user.id, replica: replica, name: device) }
         return Self.json(.created) { writer in
             writer.raw("{")
             writer.key("token")
@@ -81,6 +83,43 @@ struct SyncRoutes: Sendable {
             writer.key("username")
             writer.string(user.name)
             writer.raw("}")
+        }
+    }
+
+    /// The login's optional machine name and replica id, checked.
+    func deviceAndReplica(_ body: JSONValue) throws -> (device: String?, replica: ReplicaID?) {
+        var device: String?
+        if let value = body["device"], value != .null {
+            guard let name = value.string, !name.isEmpty, name.utf8.count <= 128 else {
+                throw Problem.malformed("'device' is a name of 1 to 128 bytes")
+            }
+            device = name
+        }
+        var replica: ReplicaID?
+        if let value = body["replica"], value != .null {
+            guard let text = value.string, let id = ReplicaID(text) else {
+                throw Problem.malformed("'replica' is 1 to 64 of A-Z, a-z, 0-9, '_' and '-'")
+            }
+            replica = id
+        }
+        return (device, replica)
+    }
+
+    /// The account's named machines: `{"devices": [{"replica", "name", "seenAt"}]}`.
+    func devices(_ request: Request) async throws -> Response {
+        let user = try await authenticate(request)
+        let devices = try await store.devices(userID: user.id)
+        return Self.json(.ok) { writer in
+            writer.raw("{\"devices\":[")
+            for (index, device) in devices.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.value(
+                    .object([
+                        ("replica", .string(device.replica.rawValue)), ("name", .string(device.name)),
+                        ("seenAt", .int(device.seenAt)),
+                    ]))
+            }
+            writer.raw("]}")
         }
     }
 

@@ -73,6 +73,19 @@ public final class SQLiteSyncStore: SyncStore {
                     CREATE INDEX records_deleted ON records(updated_at) WHERE deleted = 1;
                     """)
         }
+        migrator.registerMigration("v2-devices") { db in
+            // What each replica id's machine is called, so that conflicts can name the other machine.
+            try db.execute(
+                sql: """
+                    CREATE TABLE devices (
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        replica TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        seen_at INTEGER NOT NULL,
+                        PRIMARY KEY (user_id, replica)
+                    )
+                    """)
+        }
         return migrator
     }
 
@@ -165,6 +178,31 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
         }
         sessions.revoke(tokenHash: tokenHash)
+    }
+
+    /// Remembers the name of the user's machine whose edits carry `replica` (the newest name wins).
+    public func nameDevice(userID: Int64, replica: ReplicaID, name: String) async throws {
+        let seenAt = Self.now()
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO devices (user_id, replica, name, seen_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (user_id, replica) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at
+                    """,
+                arguments: [userID, replica.rawValue, name, seenAt])
+        }
+    }
+
+    /// The user's named machines, by name.
+    public func devices(userID: Int64) async throws -> [Device] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT replica, name, seen_at FROM devices WHERE user_id = ? ORDER BY name, replica",
+                arguments: [userID]
+            ).compactMap { row in
+                ReplicaID(row["replica"]).map { Device(replica: $0, name: row["name"], seenAt: row["seen_at"]) }
+            }
+        }
     }
 
     /// Merges pushed states, then reads the changes after `since`, in one write transaction.

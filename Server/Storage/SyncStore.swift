@@ -10,6 +10,23 @@ public struct User: Hashable, Sendable {
     public let createdAt: Int64
 }
 
+/// One of a user's machines: the replica id its edits carry and the name it last logged in with.
+public struct Device: Hashable, Sendable {
+    /// The replica id of the machine's store.
+    public let replica: ReplicaID
+    /// The machine's name, as its login gave it (its host name by default).
+    public let name: String
+    /// When that login was, in milliseconds since 1970.
+    public let seenAt: Int64
+
+    /// A device.
+    public init(replica: ReplicaID, name: String, seenAt: Int64) {
+        self.replica = replica
+        self.name = name
+        self.seenAt = seenAt
+    }
+}
+
 /// A position in one user's change feed: every change with a higher sequence number is after it.
 public struct Cursor: Hashable, Sendable {
     /// Identifies the store that issued the cursor; another store's cursors are not valid here.
@@ -93,6 +110,10 @@ public protocol SyncStore: Sendable {
     func user(forTokenHash tokenHash: String) async throws -> User?
     /// Revokes a session.
     func deleteSession(tokenHash: String) async throws
+    /// Remembers the name of the user's machine whose edits carry `replica` (the newest name wins).
+    func nameDevice(userID: Int64, replica: ReplicaID, name: String) async throws
+    /// The user's named machines, by name; they outlive the sessions that named them.
+    func devices(userID: Int64) async throws -> [Device]
     /// Merges pushed states into the user's records, then reads the changes after `since`, in one
     /// transaction. Records whose stored state equals what was pushed are not returned.
     ///

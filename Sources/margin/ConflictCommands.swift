@@ -13,6 +13,11 @@ struct ConflictsCommand: ParsableCommand {
     func run() throws {
         let store = try profile.open()
         let records = try store.conflictedRecords()
+        let names = try store.deviceNames()
+        /// Who wrote a version: this machine, another machine by its name, else its replica id.
+        func machine(_ replica: ReplicaID) -> String {
+            replica == store.replicaID ? "this machine" : names[replica] ?? "replica \(replica)"
+        }
         if output.json {
             printJSON(
                 records.flatMap { record in
@@ -22,7 +27,9 @@ struct ConflictsCommand: ParsableCommand {
                             "siblings": conflict.siblings.map { sibling in
                                 [
                                     "value": sibling.value.description,
-                                    "replicas": sibling.dots.map(\.replica.rawValue), "at": sibling.stamp.wallMillis,
+                                    "replicas": sibling.dots.map(\.replica.rawValue),
+                                    "machines": sibling.dots.map { machine($0.replica) },
+                                    "at": sibling.stamp.wallMillis,
                                 ] as [String: Any]
                             },
                         ] as [String: Any]
@@ -38,10 +45,7 @@ struct ConflictsCommand: ParsableCommand {
                     "\(short[record.id]) \(record.kind.rawValue) \(conflict.field): \(conflict.siblings.count) versions"
                 )
                 for (index, sibling) in conflict.siblings.enumerated() {
-                    let origin = sibling.dots.map {
-                        $0.replica == store.replicaID ? "this machine" : "replica \($0.replica)"
-                    }
-                    .joined(separator: ", ")
+                    let origin = sibling.dots.map { machine($0.replica) }.joined(separator: ", ")
                     let mark = index == 0 ? " (shown)" : ""
                     print("  [\(index + 1)] \(sibling.value.description.replacingOccurrences(of: "\n", with: " "))")
                     print("      from \(origin) at \(day(sibling.stamp.wallMillis))\(mark)")

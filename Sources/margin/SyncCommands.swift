@@ -40,14 +40,16 @@ func readPassword(prompt: String) throws -> String {
     return line
 }
 
-/// Posts credentials to `/v1/accounts` or `/v1/sessions`.
-func postCredentials(server: String, path: String, user: String, password: String) async throws -> TransportResponse {
+/// Posts credentials to `/v1/accounts`, or to `/v1/sessions` with this machine's name and replica id.
+func postCredentials(
+    server: String, path: String, user: String, password: String, machine: (device: String, replica: ReplicaID)? = nil
+) async throws -> TransportResponse {
+    var members: [(String, JSONValue)] = [("username", .string(user)), ("password", .string(password))]
+    if let machine {
+        members += [("device", .string(machine.device)), ("replica", .string(machine.replica.rawValue))]
+    }
     var writer = JSONWriter()
-    writer.value(
-        .object([
-            ("username", .string(user)), ("password", .string(password)),
-            ("device", .string(ProcessInfo.processInfo.hostName)),
-        ]))
+    writer.value(.object(members))
     let request = TransportRequest(
         method: "POST", url: server + path, headers: ["Content-Type": "application/json"], body: Data(writer.bytes))
     do {
@@ -84,12 +86,15 @@ struct SignupCommand: AsyncParsableCommand {
     @Option(help: "The username to create.")
     var user: String
 
+    @OptionGroup var machine: MachineName
+
     func run() async throws {
         let server = try normalizedServer(server)
         let password = try readPassword(prompt: "New password for \(user): ")
         let created = try await postCredentials(server: server, path: "/v1/accounts", user: user, password: password)
         guard created.status == 201 else { throw ValidationError("signup failed: \(problemDetail(created))") }
-        try await LoginCommand.logIn(profile: profile, server: server, user: user, password: password)
+        try await LoginCommand.logIn(
+            profile: profile, server: server, user: user, password: password, device: machine.name)
     }
 }
 
@@ -106,21 +111,44 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(help: "Your username on that server.")
     var user: String
 
+    @OptionGroup var machine: MachineName
+
     func run() async throws {
         let server = try normalizedServer(server)
         let password = try readPassword(prompt: "Password for \(user): ")
-        try await Self.logIn(profile: profile, server: server, user: user, password: password)
+        try await Self.logIn(profile: profile, server: server, user: user, password: password, device: machine.name)
     }
 
-    static func logIn(profile: Profile, server: String, user: String, password: String) async throws {
+    static func logIn(profile: Profile, server: String, user: String, password: String, device: String) async throws {
         let store = try profile.open()
-        let reply = try await postCredentials(server: server, path: "/v1/sessions", user: user, password: password)
+        let reply = try await postCredentials(
+            server: server, path: "/v1/sessions", user: user, password: password, machine: (device, store.replicaID))
         guard reply.status == 201, let token = (try? JSONValue.parse(reply.body))?["token"]?.string else {
             throw ValidationError("login failed: \(problemDetail(reply))")
         }
         try store.setAccount(server: server, user: user)
         try SavedSession.save(token: token, profile)
+        // The other machines' names, for conflicts: best effort (an older server has none).
+        _ = try? await SyncEngine(store: store, transport: CurlTransport(), server: server, token: token)
+            .refreshDevices()
         print("logged in to \(server) as \(user)")
+    }
+}
+
+/// The `--device` option of signup and login.
+struct MachineName: ParsableArguments {
+    @Option(
+        name: .customLong("device"),
+        help: "This machine's name, shown beside its versions in conflicts (default: the host name).")
+    var given: String?
+
+    /// The name to send.
+    var name: String { given ?? ProcessInfo.processInfo.hostName }
+
+    func validate() throws {
+        if let given, given.isEmpty || given.utf8.count > 128 {
+            throw ValidationError("a device name is 1 to 128 bytes")
+        }
     }
 }
 

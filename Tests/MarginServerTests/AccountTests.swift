@@ -41,6 +41,49 @@ import Testing
         #expect(try await server.request("DELETE", "/v1/sessions/current", token: token).status == 401)
     }
 
+    @Test func loginsNameTheirMachinesForTheAccount() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        _ = try await server.signup("ann")
+        func login(_ user: String, device: String?, replica: String?) async throws -> ServerProcess.Reply {
+            var members: [(String, JSONValue)] = [
+                ("username", .string(user)), ("password", .string("correct horse battery")),
+            ]
+            if let device { members.append(("device", .string(device))) }
+            if let replica { members.append(("replica", .string(replica))) }
+            return try await server.json("POST", "/v1/sessions", .object(members))
+        }
+        func devices(_ token: String) async throws -> [String] {
+            let reply = try await server.request("GET", "/v1/devices", token: token, contentType: nil)
+            #expect(reply.status == 200, "\(reply.text)")
+            guard case .array(let entries)? = reply.json?["devices"] else { return [] }
+            return entries.map { "\($0["replica"]?.string ?? "?")=\($0["name"]?.string ?? "?")" }
+        }
+        let laptop = try await login("ann", device: "laptop", replica: "r-laptop")
+        #expect(laptop.status == 201)
+        let token = laptop.json?["token"]?.string ?? ""
+        _ = try await login("ann", device: "desktop", replica: "r-desktop")
+        #expect(try await devices(token) == ["r-desktop=desktop", "r-laptop=laptop"])
+        // A machine logging in again under a new name is renamed, not listed twice; a login
+        // without a replica id names nothing.
+        _ = try await login("ann", device: "old laptop", replica: "r-laptop")
+        _ = try await login("ann", device: "phone", replica: nil)
+        #expect(try await devices(token) == ["r-desktop=desktop", "r-laptop=old laptop"])
+        // Names outlive the session that gave them; another account sees none of them.
+        #expect(try await server.request("DELETE", "/v1/sessions/current", token: token).status == 204)
+        let second = try await server.login("ann")
+        #expect(try await devices(second) == ["r-desktop=desktop", "r-laptop=old laptop"])
+        #expect(try await devices(try await server.signup("bob")) == [])
+        #expect(try await server.request("GET", "/v1/devices", contentType: nil).status == 401)
+        // A bad name or replica id is refused before any session is made.
+        for (device, replica) in [("laptop", "has space"), ("", "r-x"), (String(repeating: "n", count: 129), "r-x")] {
+            let bad = try await login("ann", device: device, replica: replica)
+            #expect(bad.status == 400, "\(device) \(replica)")
+            #expect(bad.json?["type"]?.string == "urn:margin:problem:malformed-request")
+        }
+        #expect(try await devices(second) == ["r-desktop=desktop", "r-laptop=old laptop"])
+    }
+
     @Test func everyByteOfALongPasswordCounts() async throws {
         let server = try ServerProcess()
         defer { server.stop() }
