@@ -142,8 +142,16 @@ struct MachineName: ParsableArguments {
         help: "This machine's name, shown beside its versions in conflicts (default: the host name).")
     var given: String?
 
-    /// The name to send.
-    var name: String { given ?? ProcessInfo.processInfo.hostName }
+    /// The name to send: the given one, else the host name (cut to fit the server's 128 bytes).
+    var name: String {
+        if let given { return given }
+        var host = ""
+        for character in ProcessInfo.processInfo.hostName {
+            guard host.utf8.count + character.utf8.count <= 128 else { break }
+            host.append(character)
+        }
+        return host.isEmpty ? "unnamed machine" : host
+    }
 
     func validate() throws {
         if let given, given.isEmpty || given.utf8.count > 128 {

@@ -39,6 +39,8 @@ import Testing
             (["export", "--format", "pdf"], "pdf"),
             (["import", cli.home + "/missing.txt"], "no such file"),
             (["search", "   "], "empty"),
+            (["login", "--server", "http://127.0.0.1:9", "--user", "ann", "--device", ""], "1 to 128 bytes"),
+            (["unapplied", "show", "zzzz"], "nothing kept aside"),
         ]
         for (arguments, expected) in cases {
             let message = try cli.fails(arguments)
