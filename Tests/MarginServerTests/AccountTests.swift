@@ -75,11 +75,12 @@ import Testing
         #expect(try await devices(second) == ["r-desktop=desktop", "r-laptop=old laptop"])
         #expect(try await devices(try await server.signup("bob")) == [])
         #expect(try await server.request("GET", "/v1/devices", contentType: nil).status == 401)
-        // A bad name or replica id is refused before any session is made.
+        // A bad name or replica id is refused (no token) and names nothing.
         for (device, replica) in [("laptop", "has space"), ("", "r-x"), (String(repeating: "n", count: 129), "r-x")] {
             let bad = try await login("ann", device: device, replica: replica)
             #expect(bad.status == 400, "\(device) \(replica)")
             #expect(bad.json?["type"]?.string == "urn:margin:problem:malformed-request")
+            #expect(bad.json?["token"] == nil)
         }
         #expect(try await devices(second) == ["r-desktop=desktop", "r-laptop=old laptop"])
     }
