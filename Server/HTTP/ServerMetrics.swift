@@ -45,8 +45,8 @@ public final class ServerMetrics: Sendable {
         state.withLockedValue { $0.openLongPolls += delta }
     }
 
-    /// The Prometheus text exposition.
-    func render() -> String {
+    /// The Prometheus text exposition, with the count of registered change subscriptions.
+    func render(subscriptions: Int = 0) -> String {
         state.withLockedValue { state in
             var out = "# HELP margin_http_requests_total HTTP requests by method, route and status.\n"
             out += "# TYPE margin_http_requests_total counter\n"
@@ -68,6 +68,8 @@ public final class ServerMetrics: Sendable {
                 "# TYPE margin_conflicts_created_total counter\nmargin_conflicts_created_total \(state.conflictsCreated)\n"
             out += "# HELP margin_long_polls_open Long-poll requests waiting for changes.\n"
             out += "# TYPE margin_long_polls_open gauge\nmargin_long_polls_open \(state.openLongPolls)\n"
+            out += "# HELP margin_change_subscriptions Registered interests in a user's changes.\n"
+            out += "# TYPE margin_change_subscriptions gauge\nmargin_change_subscriptions \(subscriptions)\n"
             return out
         }
     }

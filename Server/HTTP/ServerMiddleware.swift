@@ -47,6 +47,8 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
         case SyncStoreError.noSuchUser:
             // The account went away after its token was checked (deleted by another process).
             return .unauthorized("the account no longer exists")
+        case SyncStoreError.noSuchSession:
+            return .unauthorized("the token is unknown or was revoked; log in again")
         case SyncStoreError.invalidRecord(let id, let index, let error):
             return .invalidRecord(id: id, index: index, error)
         case let error as HTTPError where error.status == .notFound:

@@ -15,7 +15,7 @@ struct SyncRoutes: Sendable {
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render(subscriptions: notifier.count))))
         }
         router.post("/v1/accounts") { request, context in try await signup(request, context) }
         router.post("/v1/sessions") { request, context in try await login(request, context) }
@@ -190,14 +190,14 @@ struct SyncRoutes: Sendable {
             wait = seconds
         }
         let subscription = notifier.subscribe(user: user.id)
+        // Every exit, a thrown 410 among them, takes the subscription off again.
+        defer { subscription.cancel() }
         var page = try await store.changes(userID: user.id, since: since, limit: limit)
         if page.states.isEmpty && wait > 0 {
             metrics.longPoll(1)
             await subscription.wait(seconds: wait)
             metrics.longPoll(-1)
             page = try await store.changes(userID: user.id, since: since, limit: limit)
-        } else {
-            subscription.cancel()
         }
         return Self.page(page)
     }

@@ -86,6 +86,25 @@ public final class SQLiteSyncStore: SyncStore {
                     )
                     """)
         }
+        migrator.registerMigration("v3-ids-never-reused") { db in
+            // Without AUTOINCREMENT SQLite hands the highest freed id to the next account, and a
+            // token cached for a deleted account would then read and write the new one. The
+            // migrator turns foreign keys off while it runs, so the rebuild cascades nothing.
+            try db.execute(
+                sql: """
+                    CREATE TABLE users_new (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL UNIQUE,
+                        password_hash TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        seq INTEGER NOT NULL DEFAULT 0,
+                        purged_seq INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO users_new SELECT id, name, password_hash, created_at, seq, purged_seq FROM users;
+                    DROP TABLE users;
+                    ALTER TABLE users_new RENAME TO users;
+                    """)
+        }
         return migrator
     }
 
@@ -172,12 +191,14 @@ public final class SQLiteSyncStore: SyncStore {
         return user
     }
 
-    /// Revokes a session.
+    /// Revokes a session; throws `noSuchSession` when it was not there (revoked or its account deleted).
     public func deleteSession(tokenHash: String) async throws {
-        try await pool.write { db in
+        let deleted = try await pool.write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+            return db.changesCount
         }
         sessions.revoke(tokenHash: tokenHash)
+        if deleted == 0 { throw SyncStoreError.noSuchSession }
     }
 
     /// Remembers the name of the user's machine whose edits carry `replica` (the newest name wins).
@@ -196,7 +217,8 @@ public final class SQLiteSyncStore: SyncStore {
     /// The user's named machines, by name.
     public func devices(userID: Int64) async throws -> [Device] {
         try await pool.read { db in
-            try Row.fetchAll(
+            try Self.requireUser(db, userID: userID)
+            return try Row.fetchAll(
                 db, sql: "SELECT replica, name, seen_at FROM devices WHERE user_id = ? ORDER BY name, replica",
                 arguments: [userID]
             ).compactMap { row in
@@ -333,6 +355,14 @@ public final class SQLiteSyncStore: SyncStore {
         return sequence
     }
 
+    /// Throws `noSuchUser` when the account is gone (a token cached before another process deleted it).
+    static func requireUser(_ db: Database, userID: Int64) throws {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM users WHERE id = ?")
+        guard try Bool.fetchOne(statement, arguments: [userID]) == true else {
+            throw SyncStoreError.noSuchUser(String(userID))
+        }
+    }
+
     static func changes(
         _ db: Database, userID: Int64, after: Int64, latest: Int64, limit: Int, epoch: String, skip: [String: [UInt8]]
     ) throws -> ChangePage {
@@ -366,7 +396,9 @@ public final class SQLiteSyncStore: SyncStore {
     /// The newest cursor of a user's feed.
     public func latestCursor(userID: Int64) async throws -> Cursor {
         let sequence = try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT seq FROM users WHERE id = ?", arguments: [userID]) ?? 0
+            guard let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM users WHERE id = ?", arguments: [userID])
+            else { throw SyncStoreError.noSuchUser(String(userID)) }
+            return sequence
         }
         return Cursor(epoch: epoch, sequence: sequence)
     }

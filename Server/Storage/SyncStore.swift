@@ -1,6 +1,6 @@
 import MarginShared
 
-/// An account on the server.
+/// An account on the server. Its id is never given to another account, even after a delete.
 public struct User: Hashable, Sendable {
     /// The account's internal number.
     public let id: Int64
@@ -87,8 +87,10 @@ public enum SyncStoreError: Error, Equatable, Sendable {
     case cursorExpired
     /// A user of that name already exists.
     case userExists(String)
-    /// No user of that name.
+    /// No user of that name (or id): never created, or deleted.
     case noSuchUser(String)
+    /// The session was not there to revoke: logged out already, or its account deleted.
+    case noSuchSession
 }
 
 /// The server's storage: accounts, sessions and every user's records with their change sequence.
@@ -108,11 +110,12 @@ public protocol SyncStore: Sendable {
     func createSession(userID: Int64, tokenHash: String, device: String?) async throws
     /// The user a session token hash belongs to, or nil when unknown or revoked.
     func user(forTokenHash tokenHash: String) async throws -> User?
-    /// Revokes a session.
+    /// Revokes a session; throws `SyncStoreError.noSuchSession` when there was none.
     func deleteSession(tokenHash: String) async throws
     /// Remembers the name of the user's machine whose edits carry `replica` (the newest name wins).
     func nameDevice(userID: Int64, replica: ReplicaID, name: String) async throws
-    /// The user's named machines, by name; they outlive the sessions that named them.
+    /// The user's named machines, by name; they outlive the sessions that named them. Throws
+    /// `SyncStoreError.noSuchUser` when the account is gone.
     func devices(userID: Int64) async throws -> [Device]
     /// Merges pushed states into the user's records, then reads the changes after `since`, in one
     /// transaction. Records whose stored state equals what was pushed are not returned.

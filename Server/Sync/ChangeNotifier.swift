@@ -16,8 +16,16 @@ public final class ChangeNotifier: Sendable {
         state.withLockedValue { $0[user, default: [:]][id] = continuation }
         if Task.isShuttingDownGracefully { continuation.finish() }
         return Subscription(stream: stream, finish: { continuation.finish() }) { [self] in
-            _ = state.withLockedValue { $0[user]?.removeValue(forKey: id) }
+            state.withLockedValue { state in
+                state[user]?.removeValue(forKey: id)
+                if state[user]?.isEmpty == true { state[user] = nil }
+            }
         }
+    }
+
+    /// Subscriptions registered and not yet cancelled or woken.
+    var count: Int {
+        state.withLockedValue { $0.values.reduce(0) { $0 + $1.count } }
     }
 
     /// Wakes everyone waiting on `user`.

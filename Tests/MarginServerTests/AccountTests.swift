@@ -1,4 +1,5 @@
 import Foundation
+import MarginServer
 import MarginShared
 import MarginTestSupport
 import Testing
@@ -151,6 +152,50 @@ import Testing
         #expect(push.reply.headers["content-type"] == "application/problem+json")
         #expect(try await server.sync(token).reply.status == 401, "a pull too")
         #expect(try await server.sync(other).reply.status == 200, "other accounts go on")
+    }
+
+    /// A deleted account's token, still in the running server's session cache, must not reach the
+    /// account created next (SQLite would hand it the freed id without AUTOINCREMENT).
+    @Test func aDeletedAccountsTokenNeverReachesTheNextAccount() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let old = try await server.signup("old")
+        var writer = Writer("laptop")
+        #expect(try await server.sync(old, push: [writer.note("n-old", body: "old")]).reply.status == 200)
+        #expect(try await server.request("GET", "/v1/devices", token: old, contentType: nil).status == 200)
+        let removed = try CLI.run(
+            ServerProcess.binDirectory.appendingPathComponent("margin-server"),
+            ["user", "rm", "old", "--data", server.data], home: nil, stdin: nil, environment: [:])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let new = try await server.signup("new")
+        #expect(try await server.sync(new, push: [writer.note("n-new", body: "new")]).reply.status == 200)
+
+        let pull = try await server.request("GET", "/v1/changes", token: old, contentType: nil)
+        #expect(pull.status == 401, "\(pull.text)")
+        let push = try await server.sync(old, push: [writer.note("n-intruder", body: "x")])
+        #expect(push.reply.status == 401, "\(push.reply.text)")
+        let devices = try await server.request("GET", "/v1/devices", token: old, contentType: nil)
+        #expect(devices.status == 401, "\(devices.text)")
+        let logout = try await server.request("DELETE", "/v1/sessions/current", token: old)
+        #expect(logout.status == 401, "\(logout.text)")
+        #expect(logout.headers["content-type"] == "application/problem+json")
+        let feed = try await server.sync(new)
+        #expect(feed.states.map(\.id) == ["n-new"], "nothing of the old account's token landed in the new feed")
+    }
+
+    @Test func accountIDsAreNeverReused() async throws {
+        let store = try SQLiteSyncStore(directory: Scratch.folder("ids"))
+        let first = try await store.createUser(name: "a", passwordHash: "x")
+        let second = try await store.createUser(name: "b", passwordHash: "x")
+        try await store.deleteUser(named: "b")
+        let third = try await store.createUser(name: "c", passwordHash: "x")
+        #expect(third.id > second.id && second.id > first.id)
+        try await store.createSession(userID: third.id, tokenHash: "t", device: nil)
+        try await store.deleteSession(tokenHash: "t")
+        await #expect(throws: SyncStoreError.noSuchSession) { try await store.deleteSession(tokenHash: "t") }
+        await #expect(throws: SyncStoreError.noSuchUser(String(second.id))) {
+            try await store.devices(userID: second.id)
+        }
     }
 
     @Test func healthAndMetrics() async throws {

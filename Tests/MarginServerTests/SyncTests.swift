@@ -234,6 +234,14 @@ import Testing
         #expect(fromScratch.reply.status == 200 && fromScratch.states.isEmpty, "the tombstone itself was forgotten")
         let foreign = try await server.sync(token, since: "zzz.1")
         #expect(foreign.reply.status == 410, "a cursor from another store")
+        // A long-poll refused with 410 leaves no subscription behind (each one leaked before).
+        for _ in 0..<20 {
+            let poll = try await server.request(
+                "GET", "/v1/changes?since=zzz.1&wait=5", token: token, contentType: nil)
+            #expect(poll.status == 410)
+        }
+        let metrics = try await server.request("GET", "/metrics", contentType: nil).text
+        #expect(metrics.contains("\nmargin_change_subscriptions 0\n"), "\(metrics)")
     }
 
     @Test func gracefulShutdownFinishesInFlightRequests() async throws {
