@@ -174,7 +174,7 @@ extension LocalStore {
         if let latest = state.latestStamp { clock.observe(latest) }
         try body(&state) { clock.tick() }
         do {
-            try state.validate(limits: limits)
+            try state.validateEdit(of: previous, limits: limits)
         } catch {
             throw StoreError(.invalidInput, "\(error)")
         }

@@ -14,6 +14,8 @@ public struct RecordError: Error, Hashable, Sendable, CustomStringConvertible {
         case wrongType
         /// A value or collection over its limit.
         case tooLarge
+        /// A member given twice in one object.
+        case duplicateMember
         /// A value outside its allowed range or form.
         case invalidValue
         /// A field fixed at creation that differs between two states.

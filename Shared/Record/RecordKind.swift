@@ -21,6 +21,9 @@ public enum RecordKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// The most fields any kind has.
+    static let maxFieldCount = allCases.map(\.fields.count).max() ?? 0
+
     /// Whether records of this kind carry an add-wins tag set.
     public var hasTags: Bool { self != .bookmark }
 

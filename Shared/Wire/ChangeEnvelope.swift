@@ -33,6 +33,9 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension ChangeEnvelope {
+    /// The most plain members beside `changes` (a body has two or three).
+    static let maxMembers = 16
+
     /// Reads a body; records past `maxRecords` are counted, not decoded.
     public static func decode<Bytes: Collection<UInt8>>(
         _ bytes: Bytes, limits: RecordLimits = .default, maxRecords: Int = .max
@@ -59,12 +62,26 @@ extension ChangeEnvelope {
                 throw EnvelopeError.malformed("the body is a JSON object")
             }
             if try scanner.openObject() {
+                var sawChanges = false
                 repeat {
                     let key = try scanner.memberName()
+                    guard key != "changes" || !sawChanges, !envelope.members.contains(where: { $0.0 == key }) else {
+                        throw EnvelopeError.malformed("the member '\(key)' appears twice")
+                    }
                     guard key == "changes" else {
+                        // Plain values only, read without a tree: a 16 MiB array here would
+                        // otherwise cost fifteen times its size before it is refused.
+                        guard envelope.members.count < Self.maxMembers else {
+                            throw EnvelopeError.malformed("more than \(Self.maxMembers) members beside 'changes'")
+                        }
+                        let next = try scanner.peek()
+                        guard next != UInt8(ascii: "{") && next != UInt8(ascii: "[") else {
+                            throw EnvelopeError.malformed("'\(key)' is a string, number, boolean or null")
+                        }
                         envelope.members.append((key, try scanner.value(depth: 1)))
                         continue
                     }
+                    sawChanges = true
                     guard try scanner.peek() == UInt8(ascii: "[") else {
                         throw EnvelopeError.malformed("'changes' is an array of records")
                     }
@@ -78,12 +95,16 @@ extension ChangeEnvelope {
                         _ = try scanner.peek()
                         let start = scanner.index
                         scanner.canonical = true
-                        var decoder = RecordDecoder(scanner: scanner)
+                        var decoder = RecordDecoder(scanner: scanner, limits: limits)
                         let state: RecordState
                         do {
                             state = try decoder.record()
                             try state.validate(limits: limits)
                         } catch {
+                            // A repeated member is a malformed body, not a record to hold back.
+                            if error.code == .duplicateMember {
+                                throw EnvelopeError.malformed("changes[\(count - 1)].\(error.field): \(error.detail)")
+                            }
                             invalid = .record(index: count - 1, error)
                             try scanner.skipValue(depth: 2)
                             continue

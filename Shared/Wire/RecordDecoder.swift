@@ -3,10 +3,18 @@
 struct RecordDecoder {
     var scanner: JSONScanner
     /// Replica ids met in this record: the same id shares one string, found without making another.
-    private var replicas: [ReplicaID] = []
+    private var replicas = ReplicaTable()
+    /// The most replicas one version vector, or one list of writes, may name.
+    private let maxReplicas: Int
+    /// The most writes one record may hold, counted as they are read, so that no record costs more
+    /// than its bound however it is built.
+    private let maxWrites: Int
+    private var writes = 0
 
-    init(scanner: JSONScanner) {
+    init(scanner: JSONScanner, limits: RecordLimits = .default) {
         self.scanner = scanner
+        maxReplicas = limits.vectorEntriesCeiling
+        maxWrites = limits.maxWritesPerRecord
     }
 
     /// What follows a dot in one write: nothing (a tag add), a field value, or a delete's context.
@@ -78,6 +86,8 @@ struct RecordDecoder {
         var context: VersionVector?
         var fieldWrites: [(String, [Dotted<FieldValue>])] = []
         var sawFields = false
+        var sawTags = false
+        var sawDeleted = false
         var tags: [String: [Dotted<Presence>]] = [:]
         var tombstones: [Dotted<VersionVector>] = []
         var previous: MemberName?
@@ -86,23 +96,37 @@ struct RecordDecoder {
                 let key = try member()
                 order(key, after: &previous)
                 switch key {
-                case "v": version = try integer("v")
-                case "id": id = try text("id")
+                case "v":
+                    try once(version == nil, "v")
+                    version = try integer("v")
+                case "id":
+                    try once(id == nil, "id")
+                    id = try text("id")
                 case "kind":
+                    try once(kind == nil, "kind")
                     let name = try text("kind")
                     guard let known = RecordKind(rawValue: name) else {
                         throw RecordError(.unknownKind, field: "kind", "unknown record kind '\(name)'")
                     }
                     kind = known
-                case "articleID": articleID = try text("articleID")
-                case "vv": context = try vector("vv")
+                case "articleID":
+                    try once(articleID == nil, "articleID")
+                    articleID = try text("articleID")
+                case "vv":
+                    try once(context == nil, "vv")
+                    context = try vector("vv")
                 case "fields":
+                    try once(!sawFields, "fields")
                     fieldWrites = try fields()
                     sawFields = true
                 case "tags":
+                    try once(!sawTags, "tags")
+                    sawTags = true
                     tags = try tagAdds()
                     if tags.isEmpty { scanner.canonical = false }
                 case "deleted":
+                    try once(!sawDeleted, "deleted")
+                    sawDeleted = true
                     tombstones = try deletes()
                     if tombstones.isEmpty { scanner.canonical = false }
                 default:
@@ -150,6 +174,11 @@ struct RecordDecoder {
         return writes
     }
 
+    /// Refuses a member met twice: which one counts would depend on the order of the text.
+    private func once(_ first: Bool, _ path: @autoclosure () -> String) throws(RecordError) {
+        guard first else { throw RecordError(.duplicateMember, field: path(), "the member appears twice") }
+    }
+
     // MARK: - Members
 
     private mutating func fields() throws(RecordError) -> [(String, [Dotted<FieldValue>])] {
@@ -160,6 +189,11 @@ struct RecordDecoder {
             let key = try member()
             order(key, after: &previous)
             let name = key.string
+            // Few fields per kind: a scan finds a repeat. Names no kind has are refused later.
+            try once(!result.contains { $0.0 == name }, "fields.\(name)")
+            guard result.count < RecordKind.maxFieldCount else {
+                throw RecordError(.unknownField, field: "fields.\(name)", "more fields than any record kind has")
+            }
             let writes: [Dotted<FieldValue>] = try entries("fields.\(name)", missing: (.malformed, ".v")) {
                 if case .value(let value) = $0 { value } else { nil }
             }
@@ -176,6 +210,7 @@ struct RecordDecoder {
             let key = try member()
             order(key, after: &previous)
             let tag = key.string
+            try once(result[tag] == nil, "tags.\(tag)")
             result[tag] = try entries("tags.\(tag)", missing: (.unknownField, "")) {
                 if case .none = $0 { Presence() } else { nil }
             }
@@ -202,6 +237,14 @@ struct RecordDecoder {
         if try openArray() {
             repeat {
                 let index = result.count
+                // A replica holds one live write per key, so a list names at most as many as a vector.
+                guard index < maxReplicas else {
+                    throw RecordError(.tooLarge, field: path(), "more than \(maxReplicas) writes")
+                }
+                writes += 1
+                guard writes <= maxWrites else {
+                    throw RecordError(.tooLarge, field: path(), "more than \(maxWrites) writes in one record")
+                }
                 let (dot, stamp, rest) = try entry("\(path())[\(index)]")
                 guard let value = payload(rest) else {
                     let detail = missing.member.isEmpty ? "carries no value" : "missing required key"
@@ -237,12 +280,30 @@ struct RecordDecoder {
                 let key = try member()
                 order(key, after: &previous)
                 switch key {
-                case "l": logical = try self.counter(path() + ".l")
-                case "n": counter = try self.counter(path() + ".n")
-                case "r": replica = try self.replica(path() + ".r")
-                case "t": wall = try integer(path() + ".t")
-                case "seen": payload = .seen(try vector(path() + ".seen"))
-                case "v": payload = .value(try value(path() + ".v"))
+                case "l":
+                    try once(logical == nil, path() + ".l")
+                    logical = try self.counter(path() + ".l")
+                case "n":
+                    try once(counter == nil, path() + ".n")
+                    counter = try self.counter(path() + ".n")
+                case "r":
+                    try once(replica == nil, path() + ".r")
+                    replica = try self.replica(path() + ".r")
+                case "t":
+                    try once(wall == nil, path() + ".t")
+                    wall = try integer(path() + ".t")
+                case "seen", "v":
+                    // A write holds a value or what a delete had seen, never both: else which one
+                    // counted would depend on member order.
+                    guard case .none = payload else {
+                        throw RecordError(
+                            .duplicateMember, field: path() + "." + key.string, "a write carries one 'v' or 'seen'")
+                    }
+                    if case "seen" = key {
+                        payload = .seen(try vector(path() + ".seen"))
+                    } else {
+                        payload = .value(try value(path() + ".v"))
+                    }
                 default:
                     let name = key.string
                     throw RecordError(.unknownField, field: path() + "." + name, "a write has no member '\(name)'")
@@ -273,11 +334,12 @@ struct RecordDecoder {
             repeat {
                 let key = try member()
                 order(key, after: &previous)
-                let replica = try self.replica(key, path())
-                counters[replica] = try counter("\(path()).\(replica.rawValue)")
-                guard counters.count <= RecordLimits.default.maxVectorEntries * 4 else {
-                    throw RecordError(.tooLarge, field: path(), "over \(counters.count) replicas in one version vector")
+                guard counters.count < maxReplicas else {
+                    throw RecordError(.tooLarge, field: path(), "more than \(maxReplicas) replicas in one version vector")
                 }
+                let replica = try self.replica(key, path())
+                try once(counters[replica] == nil, "\(path()).\(replica.rawValue)")
+                counters[replica] = try counter("\(path()).\(replica.rawValue)")
             } while try nextMember()
         }
         if counters.values.contains(0) { scanner.canonical = false }
@@ -298,15 +360,12 @@ struct RecordDecoder {
     private mutating func replica(_ name: MemberName, _ path: @autoclosure () -> String) throws(RecordError)
         -> ReplicaID
     {
-        for known in replicas {
-            var raw = known.rawValue
-            if raw.withUTF8(name.equals) { return known }
-        }
+        if let known = name.withUTF8(replicas.find) { return known }
         let raw = name.string
         guard let replica = ReplicaID(raw) else {
             throw RecordError(.invalidValue, field: path(), "'\(raw)' is not a replica id")
         }
-        replicas.append(replica)
+        replicas.insert(replica)
         return replica
     }
 
@@ -337,11 +396,21 @@ struct RecordDecoder {
                 let key = try member()
                 order(key, after: &previous)
                 switch key {
-                case "exact": exact = try text(path() + ".exact")
-                case "prefix": prefix = try text(path() + ".prefix")
-                case "suffix": suffix = try text(path() + ".suffix")
-                case "start": start = try integer(path() + ".start")
-                case "end": end = try integer(path() + ".end")
+                case "exact":
+                    try once(exact == nil, path() + ".exact")
+                    exact = try text(path() + ".exact")
+                case "prefix":
+                    try once(prefix == nil, path() + ".prefix")
+                    prefix = try text(path() + ".prefix")
+                case "suffix":
+                    try once(suffix == nil, path() + ".suffix")
+                    suffix = try text(path() + ".suffix")
+                case "start":
+                    try once(start == nil, path() + ".start")
+                    start = try integer(path() + ".start")
+                case "end":
+                    try once(end == nil, path() + ".end")
+                    end = try integer(path() + ".end")
                 default:
                     let name = key.string
                     throw RecordError(.unknownField, field: path() + "." + name, "an anchor has no '\(name)'")

@@ -6,14 +6,29 @@ public struct RecordLimits: Sendable, Hashable {
     public var maxNoteBodyBytes: Int = 64 * 1024
     /// Bytes of UTF-8 in any other string value (titles, urls, labels, anchor quotes).
     public var maxStringBytes: Int = 64 * 1024
-    /// Tags in one record.
+    /// Tags one replica may hold live in one record (a merge of many machines' tags holds more).
     public var maxTags: Int = 64
     /// Bytes of UTF-8 in one tag.
     public var maxTagBytes: Int = 128
-    /// Replicas in one version vector.
+    /// Replicas one record may name through edits: an edit that would make a record name more is
+    /// refused. Concurrent first edits from new machines may still carry it past this, up to
+    /// `vectorEntriesCeiling`, and such merges are stored and sent like any other.
     public var maxVectorEntries: Int = 256
     /// Bytes of UTF-8 in a record id.
     public var maxIDBytes: Int = 128
+
+    /// Replicas one version vector may name on the wire: four times what edits may reach.
+    public var vectorEntriesCeiling: Int {
+        maxVectorEntries.multipliedReportingOverflow(by: 4).overflow ? .max : maxVectorEntries * 4
+    }
+
+    /// Writes one record may hold on the wire: a live write per replica for each field, a delete,
+    /// and each replica's tags.
+    public var maxWritesPerRecord: Int {
+        let perReplica = RecordKind.maxFieldCount + 1 + min(maxTags, Int.max / 2)
+        let (product, overflow) = vectorEntriesCeiling.multipliedReportingOverflow(by: perReplica)
+        return overflow ? .max : product
+    }
 
     /// The defaults of DESIGN.md.
     public static let `default` = RecordLimits()

@@ -1,4 +1,17 @@
 extension RecordState {
+    /// Checks a local edit's result: what `validate` checks, and that the edit did not make the record
+    /// name more than `limits.maxVectorEntries` replicas.
+    public func validateEdit(of previous: RecordState?, limits: RecordLimits = .default) throws(RecordError) {
+        try validate(limits: limits)
+        let named = context.counters.count
+        if named > limits.maxVectorEntries && named > (previous?.context.counters.count ?? 0) {
+            throw RecordError(
+                .tooLarge, field: "vv",
+                "this record was edited on \(named - 1) machines, the most one record takes; copy what you need into a new record"
+            )
+        }
+    }
+
     /// Checks that ids, sizes and counts keep `limits` and that every write lies inside the context.
     public func validate(limits: RecordLimits = .default) throws(RecordError) {
         try Self.validateID(id, field: "id", limits: limits)
@@ -32,8 +45,21 @@ extension RecordState {
         if !kind.hasTags && !tags.isEmpty {
             throw RecordError(.unknownField, field: "tags", "a \(kind.rawValue) has no tags")
         }
-        guard tags.count <= limits.maxTags else {
-            throw RecordError(.tooLarge, field: "tags", "\(tags.count) tags, more than the limit of \(limits.maxTags)")
+        // Each replica's own adds are bounded, not the set: the merge of two machines' 40 tags
+        // holds 80, and every machine must still take it. (A merge never gives one replica more
+        // live adds than its latest state had, so the bound holds for every merge of valid states.)
+        if tags.count > limits.maxTags {
+            var perReplica: [ReplicaID: Int] = [:]
+            for adds in tags.values {
+                for add in adds {
+                    perReplica[add.dot.replica, default: 0] += 1
+                    guard perReplica[add.dot.replica]! <= limits.maxTags else {
+                        throw RecordError(
+                            .tooLarge, field: "tags",
+                            "replica \(add.dot.replica) holds more than \(limits.maxTags) tags, the limit of one machine")
+                    }
+                }
+            }
         }
         for (tag, adds) in tags {
             guard !tag.isEmpty, tag.utf8.count <= limits.maxTagBytes else {
@@ -81,10 +107,10 @@ extension RecordState {
 
     private static func validateVector(_ vector: VersionVector, field: String, limits: RecordLimits) throws(RecordError)
     {
-        guard vector.counters.count <= limits.maxVectorEntries else {
+        guard vector.counters.count <= limits.vectorEntriesCeiling else {
             throw RecordError(
                 .tooLarge, field: field,
-                "\(vector.counters.count) replicas, more than the limit of \(limits.maxVectorEntries)")
+                "\(vector.counters.count) replicas, more than the limit of \(limits.vectorEntriesCeiling)")
         }
     }
 

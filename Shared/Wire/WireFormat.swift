@@ -37,7 +37,7 @@ public enum WireFormat {
     static func decodeRecord(buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits) throws(RecordError)
         -> DecodedRecord
     {
-        var decoder = RecordDecoder(scanner: JSONScanner(bytes: buffer))
+        var decoder = RecordDecoder(scanner: JSONScanner(bytes: buffer), limits: limits)
         let state = try decoder.record()
         decoder.scanner.skipWhitespace()
         guard decoder.scanner.atEnd else {

@@ -120,15 +120,20 @@ import Testing
         let longTag = writer.note("n-tag", body: "x", tags: [String(repeating: "t", count: 129)])
         #expect(try await server.sync(token, push: [longTag]).reply.status == 422)
 
-        var wide = RecordState(id: "n-wide", kind: .note, articleID: "a-1")
-        for index in 0..<257 {
-            let replica = ReplicaID("r\(index)")!
-            var other = wide
-            var replicaClock = HybridLogicalClock(replica: replica)
-            try other.edit([.addTag("t\(index % 10)")], by: replica, at: replicaClock.tick())
-            wide = try RecordState.merge(wide, other)
+        // Concurrent edits from many new machines may carry a record past the 256 replicas edits
+        // reach; past four times that, a record is refused.
+        func wide(_ id: String, replicas: Int) throws -> RecordState {
+            var wide = RecordState(id: id, kind: .note, articleID: "a-1")
+            for index in 0..<replicas {
+                let replica = ReplicaID("r\(index)")!
+                var other = RecordState(id: id, kind: .note, articleID: "a-1")
+                var replicaClock = HybridLogicalClock(replica: replica)
+                try other.edit([.addTag("t\(index % 10)")], by: replica, at: replicaClock.tick())
+                wide = try RecordState.merge(wide, other)
+            }
+            return wide
         }
-        #expect(try await server.sync(token, push: [wide]).reply.status == 422)
+        #expect(try await server.sync(token, push: [try wide("n-wide", replicas: 1_025)]).reply.status == 422)
         #expect(try server.storeBytes() == before)
 
         // At the limits themselves, everything is accepted.
@@ -137,6 +142,7 @@ import Testing
         let maxBody = writer.note(
             "n-max", body: String(repeating: "y", count: 64 * 1024), tags: (0..<64).map { "t\($0)" })
         #expect(try await server.sync(token, push: [maxBody]).reply.status == 200)
+        #expect(try await server.sync(token, push: [try wide("n-257", replicas: 257)]).reply.status == 200)
     }
 
     /// A 422 names the record it refuses, by position and (once read) id, so that a client can
