@@ -14,11 +14,16 @@ public enum MarginServerApp {
         var logger = Logger(label: "margin-server") { ServerLogHandler(label: $0) }
         logger.logLevel = configuration.logLevel
         let notifier = ChangeNotifier()
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: MarginRequestContext.self)
         router.add(middleware: ServerMiddleware(metrics: metrics))
+        let credentials = Credentials(bcryptCost: configuration.bcryptCost)
         SyncRoutes(
-            store: store, configuration: configuration, credentials: Credentials(bcryptCost: configuration.bcryptCost),
-            notifier: notifier, metrics: metrics
+            store: store, configuration: configuration, credentials: credentials, notifier: notifier, metrics: metrics,
+            throttle: LoginThrottle(
+                perUser: .init(failures: configuration.loginFailuresPerUser, window: configuration.loginWindowSeconds),
+                perAddress: .init(
+                    failures: configuration.loginFailuresPerAddress, window: configuration.loginWindowSeconds)),
+            dummyHash: credentials.dummyHash()
         ).register(on: router)
         return Application(
             router: router,

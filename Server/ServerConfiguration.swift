@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     public var recordLimits = RecordLimits.default
     /// Bytes in one request body.
     public var maxBodyBytes = 16 * 1024 * 1024
+    /// Bytes in a push body of a single record: a merge of many machines' valid edits may pass
+    /// `maxBodyBytes`, and the machine that edits it next must still be able to send it.
+    public var maxSingleRecordBodyBytes = 64 * 1024 * 1024
+    /// Bodies at least this big are decoded on a thread pool, off the tasks that serve requests.
+    public var offloadDecodeBytes = 64 * 1024
     /// Records pushed in one request.
     public var maxRecordsPerRequest = 1_000
     /// The most changes one page may return.
@@ -29,6 +34,12 @@ public struct ServerConfiguration: Sendable {
     public var tombstoneRetentionSeconds: Int64 = 90 * 24 * 3600
     /// How often forgotten tombstones are purged, in seconds.
     public var purgeIntervalSeconds: Int64 = 3600
+    /// Failed logins one username may have per window before its logins get 429.
+    public var loginFailuresPerUser = 10
+    /// Failed logins and signups one client address may have per window before it gets 429.
+    public var loginFailuresPerAddress = 30
+    /// The login throttle's window, in seconds.
+    public var loginWindowSeconds: Int64 = 60
     /// The bcrypt cost for passwords.
     public var bcryptCost: UInt8 = 12
 

@@ -349,7 +349,7 @@ public struct SyncEngine: Sendable {
     static func page(_ body: Data) throws(SyncError) -> Page {
         let envelope: ChangeEnvelope
         do {
-            envelope = try ChangeEnvelope.decode(body)
+            envelope = try ChangeEnvelope.decode(body, limits: .pulled)
         } catch .record(let index, let error) {
             throw .rejected(status: 200, detail: "the server sent an invalid record (changes[\(index)]): \(error)")
         } catch {

@@ -26,6 +26,11 @@ public struct Credentials: Sendable {
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(digest, hash: hash) }
     }
 
+    /// A hash of a random password at this cost, for checking logins of unknown users against.
+    public func dummyHash() -> String {
+        Bcrypt.hash(Self.prehash(Self.newToken()), cost: bcryptCost)
+    }
+
     /// Bcrypt reads only 72 bytes; hashing first makes every byte of a long password count.
     static func prehash(_ password: String) -> String {
         SHA256.hex(password)

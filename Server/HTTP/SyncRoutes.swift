@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MarginShared
+import NIOPosix
 
 /// The v1 routes: accounts, sessions, sync and changes, health and metrics.
 struct SyncRoutes: Sendable {
@@ -9,8 +10,12 @@ struct SyncRoutes: Sendable {
     let credentials: Credentials
     let notifier: ChangeNotifier
     let metrics: ServerMetrics
+    let throttle: LoginThrottle
+    /// What an unknown user's password is checked against: a hash at the configured cost, so that
+    /// a login of a name that does not exist takes as long as a wrong password of one that does.
+    let dummyHash: String
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<MarginRequestContext>) {
         router.get("/healthz") { _, _ in Self.json(.ok) { $0.raw("{\"status\":\"ok\"}") } }
         router.get("/metrics") { _, _ in
             Response(
@@ -32,13 +37,17 @@ struct SyncRoutes: Sendable {
 
     // MARK: - Accounts
 
-    func signup(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func signup(_ request: Request, _ context: MarginRequestContext) async throws -> Response {
         guard configuration.signupEnabled else {
             throw Problem(
                 .forbidden, "signup-disabled", "Signup disabled", detail: "this server does not accept new accounts")
         }
         let body = try await jsonBody(request, limit: 64 * 1024)
         let (username, password) = try usernameAndPassword(body)
+        // Each signup costs a slow hash: counted against the address like a failed login.
+        let address = Self.address(context)
+        try checkThrottle(user: nil, address: address)
+        throttle.failed(user: "", address: address)
         guard Credentials.isValidUsername(username) else {
             throw Problem(
                 .unprocessableContent, "invalid-account", "Invalid account",
@@ -62,16 +71,20 @@ struct SyncRoutes: Sendable {
         }
     }
 
-    func login(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func login(_ request: Request, _ context: MarginRequestContext) async throws -> Response {
         let body = try await jsonBody(request, limit: 64 * 1024)
         let (username, password) = try usernameAndPassword(body)
-        guard Credentials.isValidPassword(password) else { throw Problem.unauthorized("wrong username or password") }
+        let address = Self.address(context)
+        try checkThrottle(user: username, address: address)
         let (device, replica) = try deviceAndReplica(body)
-        let found = try await store.user(named: username)
-        // Verify against a dummy hash when the user is unknown, so timing does not tell.
-        let hash = found?.passwordHash ?? "$2b$04$abcdefghijklmnopqrstuu0XHJ2Qg1n1s3v3d7ZJgq3nJ6Hk8sXbW"
-        let matches = try await credentials.verify(password: password, hash: hash)
-        guard let user = found?.0, matches else { throw Problem.unauthorized("wrong username or password") }
+        // A password no account can have still costs a hash: else its quick 401 would tell apart.
+        let found = Credentials.isValidPassword(password) ? try await store.user(named: username) : nil
+        let matches = try await credentials.verify(password: password, hash: found?.passwordHash ?? dummyHash)
+        guard let user = found?.0, matches else {
+            throttle.failed(user: username, address: address)
+            throw Problem.unauthorized("wrong username or password")
+        }
+        throttle.succeeded(user: username)
         let token = Credentials.newToken()
         try await store.createSession(userID: user.id, tokenHash: Credentials.tokenHash(token), device: device)
         if let replica, let device { try await store.nameDevice(userID: user.id, replica: replica, name: device) }
@@ -84,6 +97,21 @@ struct SyncRoutes: Sendable {
             writer.string(user.name)
             writer.raw("}")
         }
+    }
+
+    /// The peer's address, the key of its login throttle.
+    static func address(_ context: MarginRequestContext) -> String {
+        context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Refuses with 429 while the user or the address has failed too often.
+    func checkThrottle(user: String?, address: String) throws {
+        guard let wait = throttle.retryAfter(user: user ?? "", address: address) else { return }
+        var problem = Problem(
+            .tooManyRequests, "too-many-attempts", "Too many attempts",
+            detail: "too many failed attempts; try again in \(wait) s")
+        problem.headers[.retryAfter] = String(wait)
+        throw problem
     }
 
     /// The login's optional machine name and replica id, checked.
@@ -132,15 +160,30 @@ struct SyncRoutes: Sendable {
 
     // MARK: - Sync
 
-    func sync(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func sync(_ request: Request, _ context: MarginRequestContext) async throws -> Response {
         let user = try await authenticate(request)
-        let body = try await bodyBytes(request, limit: configuration.maxBodyBytes)
+        let body = try await bodyBytes(
+            request, limit: max(configuration.maxBodyBytes, configuration.maxSingleRecordBodyBytes))
+        // Past the body limit, only a single record (a merge grown big) may travel.
+        let single = body.readableBytes > configuration.maxBodyBytes
         let envelope: ChangeEnvelope
         do {
-            envelope = try ChangeEnvelope.decode(
-                body.readableBytesView, limits: configuration.recordLimits,
-                maxRecords: configuration.maxRecordsPerRequest)
-        } catch {
+            let limits = configuration.recordLimits
+            let maxRecords = single ? 1 : configuration.maxRecordsPerRequest
+            if body.readableBytes >= configuration.offloadDecodeBytes {
+                // A big body takes a core for a while: keep it off the tasks serving everyone else.
+                envelope = try await NIOThreadPool.singleton.runIfActive {
+                    try Self.decode(body, limits: limits, maxRecords: maxRecords)
+                }
+            } else {
+                envelope = try Self.decode(body, limits: limits, maxRecords: maxRecords)
+            }
+        } catch let error as EnvelopeError {
+            if single, case .tooManyRecords = error {
+                throw Problem.tooLarge(
+                    "the body has \(body.readableBytes) bytes; the limit is \(configuration.maxBodyBytes), "
+                        + "or \(configuration.maxSingleRecordBodyBytes) for a single record")
+            }
             switch error {
             case .malformed(let detail): throw Problem.malformed(detail)
             case .record(let index, _):
@@ -172,19 +215,27 @@ struct SyncRoutes: Sendable {
         return Self.page(page)
     }
 
-    func changes(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    static func decode(_ body: ByteBuffer, limits: RecordLimits, maxRecords: Int) throws(EnvelopeError)
+        -> ChangeEnvelope
+    {
+        try ChangeEnvelope.decode(body.readableBytesView, limits: limits, maxRecords: maxRecords)
+    }
+
+    func changes(_ request: Request, _ context: MarginRequestContext) async throws -> Response {
         let user = try await authenticate(request)
         let query = request.uri.queryParameters
         var since: Cursor?
         if let text = query.get("since"), !text.isEmpty { since = try cursor(.string(text)) }
         var limit = configuration.defaultPageLimit
         if let text = query.get("limit") {
-            guard let number = Int64(text) else { throw Problem.malformed("limit is a whole number") }
+            guard let number = Self.integer(text) else { throw Problem.malformed("limit is a whole number") }
             limit = try pageLimit(.int(number))
         }
         var wait = 0
         if let text = query.get("wait") {
-            guard let seconds = Int(text), (0...configuration.maxWaitSeconds).contains(seconds) else {
+            guard let seconds = Self.integer(text).flatMap({ Int(exactly: $0) }),
+                (0...configuration.maxWaitSeconds).contains(seconds)
+            else {
                 throw Problem.malformed("wait is 0 to \(configuration.maxWaitSeconds) seconds")
             }
             wait = seconds
@@ -200,6 +251,14 @@ struct SyncRoutes: Sendable {
             page = try await store.changes(userID: user.id, since: since, limit: limit)
         }
         return Self.page(page)
+    }
+
+    /// A query integer as the spec writes one: an optional '-' and 1 to 18 ASCII digits (no '+',
+    /// no spaces), which `Int64(_:)` alone would loosen.
+    static func integer(_ text: String) -> Int64? {
+        let digits = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard (1...18).contains(digits.count), digits.allSatisfy(Cursor.isDigit) else { return nil }
+        return Int64(text)
     }
 
     func cursor(_ value: JSONValue) throws -> Cursor? {
@@ -257,8 +316,10 @@ struct SyncRoutes: Sendable {
 
     /// Reads a JSON body's bytes, refusing other content types and bodies over `limit` while reading.
     func bodyBytes(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        // The media type exactly (parameters aside): a prefix would take application/jsonp or json-seq.
         let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("application/json") else {
+        let mediaType = type.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        guard mediaType.trimmingCharacters(in: .whitespaces) == "application/json" else {
             throw Problem(
                 .unsupportedMediaType, "unsupported-media-type", "Unsupported media type",
                 detail: "send application/json")

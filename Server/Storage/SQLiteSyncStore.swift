@@ -9,11 +9,15 @@ public final class SQLiteSyncStore: SyncStore {
     let checkpointer: Checkpointer
     let limits: RecordLimits
     let sessions = SessionCache()
+    /// Bytes of records one page holds at most, unless its first record alone is bigger.
+    let pageBytes: Int
     /// This store's identity, part of every cursor it issues.
     public let epoch: String
 
-    /// Opens (creating when missing) the store in `directory`.
-    public init(directory: String, limits: RecordLimits = .default) throws {
+    /// Opens (creating when missing) the store in `directory`; a page holds at most `pageBytes` of
+    /// records, or one record when that alone is bigger.
+    public init(directory: String, limits: RecordLimits = .default, pageBytes: Int = 16 * 1024 * 1024) throws {
+        self.pageBytes = pageBytes
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -326,7 +330,9 @@ public final class SQLiteSyncStore: SyncStore {
             }
             // A pusher that was up to date gets back only what this request changed differently:
             // no need to read the rows it just wrote.
-            if (since?.sequence ?? 0) == startSequence && outcome.merged <= limit {
+            if (since?.sequence ?? 0) == startSequence && outcome.merged <= limit
+                && echoes.reduce(0, { $0 + $1.count }) <= pageBytes
+            {
                 return (
                     outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
                 )
@@ -335,8 +341,8 @@ public final class SQLiteSyncStore: SyncStore {
             // paths above do not need it).
             let pushedBytes = Dictionary(pushed.map { ($0.state.id, $0.bytes) }) { _, last in last }
             let page = try Self.changes(
-                db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch,
-                skip: pushedBytes)
+                db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, maxBytes: pageBytes,
+                epoch: epoch, skip: pushedBytes)
             return (outcome, page)
         }
     }
@@ -363,21 +369,37 @@ public final class SQLiteSyncStore: SyncStore {
         }
     }
 
+    /// Up to `limit` changes after `after`, within `maxBytes` of records (at least one record, so
+    /// that a record bigger than any page still travels, alone).
     static func changes(
-        _ db: Database, userID: Int64, after: Int64, latest: Int64, limit: Int, epoch: String, skip: [String: [UInt8]]
+        _ db: Database, userID: Int64, after: Int64, latest: Int64, limit: Int, maxBytes: Int, epoch: String,
+        skip: [String: [UInt8]]
     ) throws -> ChangePage {
         let statement = try db.cachedStatement(
             sql: "SELECT id, state, seq FROM records WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-        let rows = try Row.fetchAll(statement, arguments: [userID, after, limit + 1])
-        let more = rows.count > limit
+        let cursor = try Row.fetchCursor(statement, arguments: [userID, after, limit + 1])
+        var more = false
         var states: [[UInt8]] = []
-        var last = more ? after : latest
-        for row in rows.prefix(limit) {
+        var bytesInPage = 0
+        var last = after
+        var rows = 0
+        while let row = try cursor.next() {
+            rows += 1
+            if rows > limit {
+                more = true
+                break
+            }
             let bytes = [UInt8](row["state"] as Data)
+            if !states.isEmpty && bytesInPage + bytes.count > maxBytes {
+                more = true
+                break
+            }
             last = row["seq"]
             if let pushed = skip[row["id"] as String], pushed == bytes { continue }
+            bytesInPage += bytes.count
             states.append(bytes)
         }
+        if !more { last = latest }
         return ChangePage(states: states, cursor: Cursor(epoch: epoch, sequence: last), more: more)
     }
 
@@ -388,8 +410,8 @@ public final class SQLiteSyncStore: SyncStore {
         return try readInPlace { db in
             let sequence = try Self.latestSequence(db, userID: userID, checking: since, epoch: epoch)
             return try Self.changes(
-                db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, epoch: epoch, skip: [:]
-            )
+                db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, maxBytes: pageBytes,
+                epoch: epoch, skip: [:])
         }
     }
 

@@ -46,11 +46,21 @@ public struct Cursor: Hashable, Sendable {
     /// Parses the text form, or returns nil when it is not one.
     public init?(token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isLetter || $0.isNumber }),
-            let sequence = Int64(parts[1]), sequence >= 0
+        // Exactly the spec's pattern: ASCII letters and digits, a dot, 1 to 19 digits (no sign).
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].utf8.allSatisfy(Self.isLetterOrDigit),
+            (1...19).contains(parts[1].utf8.count), parts[1].utf8.allSatisfy(Self.isDigit),
+            let sequence = Int64(parts[1])
         else { return nil }
         self.epoch = String(parts[0])
         self.sequence = sequence
+    }
+}
+
+extension Cursor {
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
     }
 }
 

@@ -335,7 +335,8 @@ struct RecordDecoder {
                 let key = try member()
                 order(key, after: &previous)
                 guard counters.count < maxReplicas else {
-                    throw RecordError(.tooLarge, field: path(), "more than \(maxReplicas) replicas in one version vector")
+                    throw RecordError(
+                        .tooLarge, field: path(), "more than \(maxReplicas) replicas in one version vector")
                 }
                 let replica = try self.replica(key, path())
                 try once(counters[replica] == nil, "\(path()).\(replica.rawValue)")

@@ -36,6 +36,15 @@ public struct RecordLimits: Sendable, Hashable {
     /// Limits with every default.
     public init() {}
 
+    /// What a client takes from its server: every size the server accepted (its own limits may be
+    /// larger than these defaults), with the default bounds on counts that keep a record's cost bounded.
+    public static var pulled: RecordLimits {
+        var limits = RecordLimits.unlimited
+        limits.maxTags = RecordLimits.default.maxTags
+        limits.maxVectorEntries = RecordLimits.default.maxVectorEntries
+        return limits
+    }
+
     /// No limits: for reading back what a store itself wrote and validated before.
     public static var unlimited: RecordLimits {
         var limits = RecordLimits()

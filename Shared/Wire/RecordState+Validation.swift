@@ -56,7 +56,8 @@ extension RecordState {
                     guard perReplica[add.dot.replica]! <= limits.maxTags else {
                         throw RecordError(
                             .tooLarge, field: "tags",
-                            "replica \(add.dot.replica) holds more than \(limits.maxTags) tags, the limit of one machine")
+                            "replica \(add.dot.replica) holds more than \(limits.maxTags) tags, the limit of one machine"
+                        )
                     }
                 }
             }

@@ -35,7 +35,8 @@ struct ReplicaTable {
     private static func spells(_ id: ReplicaID, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var raw = id.rawValue
         return raw.withUTF8 { mine in
-            mine.count == bytes.count && (mine.isEmpty || memcmp(mine.baseAddress!, bytes.baseAddress!, mine.count) == 0)
+            mine.count == bytes.count
+                && (mine.isEmpty || memcmp(mine.baseAddress!, bytes.baseAddress!, mine.count) == 0)
         }
     }
 

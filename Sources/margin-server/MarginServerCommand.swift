@@ -69,7 +69,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Bytes of UTF-8 in one article's content; longer ones are refused (422).")
     var maxContentBytes = RecordLimits.default.maxContentBytes
 
+    @Option(help: "Failed logins one username may have per minute before its logins get 429.")
+    var loginFailuresPerUser = 10
+
+    @Option(help: "Failed logins and signups one client address may have per minute before it gets 429.")
+    var loginFailuresPerAddress = 30
+
     func validate() throws {
+        guard loginFailuresPerUser > 0, loginFailuresPerAddress > 0 else {
+            throw ValidationError("login limits must be positive")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("the port must be 0 to 65535") }
         guard (4...31).contains(bcryptCost) else { throw ValidationError("the bcrypt cost must be 4 to 31") }
@@ -87,6 +96,8 @@ struct Serve: AsyncParsableCommand {
         configuration.tombstoneRetentionSeconds = tombstoneRetention
         configuration.purgeIntervalSeconds = purgeInterval
         configuration.bcryptCost = bcryptCost
+        configuration.loginFailuresPerUser = loginFailuresPerUser
+        configuration.loginFailuresPerAddress = loginFailuresPerAddress
         configuration.recordLimits.maxNoteBodyBytes = maxNoteBodyBytes
         configuration.recordLimits.maxContentBytes = maxContentBytes
         let store = try data.open()

@@ -59,6 +59,24 @@ import Testing
                 "changed immutable field", try JSONSerialization.data(withJSONObject: ["changes": [movedJSON]]), token,
                 "application/json", 422
             ),
+            // Exactly what openapi.yaml says: no media type by prefix, no loose numbers, no repeats.
+            ("JSONP content type", Data("{}".utf8), token, "application/jsonp", 415),
+            ("JSON text sequence", Data("{}".utf8), token, "application/json-seq", 415),
+            ("JSON5 content type", Data("{}".utf8), token, "application/json5", 415),
+            (
+                "cursor with a sign", Data("{\"since\": \"\(first.cursor.split(separator: ".")[0]).+0\"}".utf8), token,
+                "application/json", 400
+            ),
+            ("cursor with spaces", Data("{\"since\": \"abc. 1\"}".utf8), token, "application/json", 400),
+            ("two changes arrays", Data("{\"changes\": [], \"changes\": []}".utf8), token, "application/json", 400),
+            ("two since members", Data("{\"since\": null, \"since\": null}".utf8), token, "application/json", 400),
+            ("array beside changes", Data("{\"since\": [0, 0, 0]}".utf8), token, "application/json", 400),
+            (
+                "value and seen in one write",
+                try note {
+                    $0["fields"] = ["body": [["r": "laptop", "n": 1, "t": 1, "l": 0, "v": "x", "seen": ["laptop": 1]]]]
+                }, token, "application/json", 400
+            ),
             ("no token", Data("{}".utf8), nil, "application/json", 401),
             ("invalid token", Data("{}".utf8), "not-a-token", "application/json", 401),
             ("revoked token", Data("{}".utf8), revoked, "application/json", 401),
@@ -72,13 +90,17 @@ import Testing
         }
         let gets: [(String, Int)] = [
             ("/v1/changes?limit=0", 400), ("/v1/changes?limit=abc", 400), ("/v1/changes?wait=999", 400),
-            ("/v1/changes?since=nonsense", 400), ("/nowhere", 404), ("/v1/sync/../../etc/passwd", 404),
+            ("/v1/changes?since=nonsense", 400), ("/v1/changes?wait=+1", 400), ("/v1/changes?limit=+5", 400),
+            ("/v1/changes?limit=%205", 400), ("/nowhere", 404), ("/v1/sync/../../etc/passwd", 404),
         ]
         for (path, status) in gets {
             let reply = try await server.request("GET", path, token: token, contentType: nil)
             #expect(reply.status == status, "\(path): \(reply.text)")
             #expect(reply.headers["content-type"] == "application/problem+json", "\(path)")
         }
+        let withCharset = try await server.request(
+            "POST", "/v1/sync", body: Data("{}".utf8), token: token, contentType: "application/json; charset=utf-8")
+        #expect(withCharset.status == 200, "a parameter on the media type is fine")
         let wrongMethod = try await server.request("PUT", "/v1/sync", body: Data("{}".utf8), token: token)
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.headers["allow"] == "POST")
@@ -96,10 +118,13 @@ import Testing
         let before = try server.storeBytes()
         var writer = Writer("laptop")
 
-        // A body over 16 MiB, refused while reading.
-        let huge = Data("{\"changes\":[\"".utf8) + Data(repeating: 0x61, count: 17 * 1024 * 1024) + Data("\"]}".utf8)
+        // A body over 16 MiB holding more than one record; one over 64 MiB, refused before reading.
+        let huge = Data("{\"changes\":[\"".utf8) + Data(repeating: 0x61, count: 17 * 1024 * 1024) + Data("\",1]}".utf8)
         let tooBig = try await server.request("POST", "/v1/sync", body: huge, token: token)
         #expect(tooBig.status == 413)
+        let huger = Data("{\"changes\":[\"".utf8) + Data(repeating: 0x61, count: 65 * 1024 * 1024) + Data("\"]}".utf8)
+        let wayTooBig = try await server.request("POST", "/v1/sync", body: huger, token: token)
+        #expect(wayTooBig.status == 413)
 
         let many = (0..<1_001).map { writer.note("n-\($0)", body: "x") }
         #expect(try await server.sync(token, push: many).reply.status == 413)
