@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MarginShared
 import ServiceLifecycle
@@ -27,8 +28,10 @@ public enum MarginServerApp {
         ).register(on: router)
         return Application(
             router: router,
+            server: .margin(timeouts: configuration.timeouts),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "margin-server"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "margin-server",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             services: [TombstonePurger(store: store, configuration: configuration, logger: logger)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger

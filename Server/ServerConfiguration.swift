@@ -40,6 +40,10 @@ public struct ServerConfiguration: Sendable {
     public var loginFailuresPerAddress = 30
     /// The login throttle's window, in seconds.
     public var loginWindowSeconds: Int64 = 60
+    /// How long connections may wait at each stage.
+    public var timeouts = ConnectionTimeouts()
+    /// Connections open at once; past it the server accepts no more until one closes.
+    public var maxConnections = 10_000
     /// The bcrypt cost for passwords.
     public var bcryptCost: UInt8 = 12
 

@@ -11,6 +11,7 @@ public final class ServerMetrics: Sendable {
         var recordsMerged = 0
         var conflictsCreated = 0
         var openLongPolls = 0
+        var inFlight = 0
     }
 
     /// Upper bounds of the latency histogram's buckets, in seconds.
@@ -38,6 +39,11 @@ public final class ServerMetrics: Sendable {
             $0.recordsMerged += records
             $0.conflictsCreated += conflicts
         }
+    }
+
+    /// Moves the gauge of requests being handled.
+    func inFlight(_ delta: Int) {
+        state.withLockedValue { $0.inFlight += delta }
     }
 
     /// Moves the open long-poll gauge.
@@ -68,6 +74,9 @@ public final class ServerMetrics: Sendable {
                 "# TYPE margin_conflicts_created_total counter\nmargin_conflicts_created_total \(state.conflictsCreated)\n"
             out += "# HELP margin_long_polls_open Long-poll requests waiting for changes.\n"
             out += "# TYPE margin_long_polls_open gauge\nmargin_long_polls_open \(state.openLongPolls)\n"
+            out +=
+                "# HELP margin_http_requests_in_flight Requests being handled, their bodies perhaps still arriving.\n"
+            out += "# TYPE margin_http_requests_in_flight gauge\nmargin_http_requests_in_flight \(state.inFlight)\n"
             out += "# HELP margin_change_subscriptions Registered interests in a user's changes.\n"
             out += "# TYPE margin_change_subscriptions gauge\nmargin_change_subscriptions \(subscriptions)\n"
             return out

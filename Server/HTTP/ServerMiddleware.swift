@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MarginShared
 import NIOCore
+import NIOHTTP1
 
 /// Turns every error into problem+json, logs one line per request and counts it in the metrics.
 struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -13,6 +14,8 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
         -> Response
     {
         let start = ContinuousClock.now
+        metrics.inFlight(1)
+        defer { metrics.inFlight(-1) }
         var response: Response
         do {
             response = try await next(request, context)
@@ -61,6 +64,9 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(
                 error.status, "http-\(error.status.code)", error.status.reasonPhrase,
                 detail: error.body ?? error.status.reasonPhrase)
+        case let error as HTTPParserError:
+            // A body the parser refused part way (a bad chunk size): the client's fault.
+            return .malformed("the request is not valid HTTP/1.1 (\(HTTP1Conformance.describe(error)))")
         case is NIOTooManyBytesError:
             return .tooLarge("the request body is over the limit")
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:

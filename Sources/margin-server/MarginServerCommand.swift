@@ -75,7 +75,28 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Failed logins and signups one client address may have per minute before it gets 429.")
     var loginFailuresPerAddress = 30
 
+    @Option(help: "Seconds a kept-alive connection may sit idle between requests.")
+    var idleTimeout = 60.0
+
+    @Option(help: "Seconds a request may take from its first byte to the end of its headers.")
+    var headerTimeout = 10.0
+
+    @Option(help: "Seconds a request body may go without a byte arriving.")
+    var bodyTimeout = 10.0
+
+    @Option(help: "Seconds a graceful shutdown waits for requests under way before closing their connections.")
+    var shutdownGrace = 10.0
+
+    @Option(help: "Connections open at once; past it new ones wait until one closes.")
+    var maxConnections = 10_000
+
     func validate() throws {
+        for (name, value) in [
+            ("idle", idleTimeout), ("header", headerTimeout), ("body", bodyTimeout), ("shutdown grace", shutdownGrace),
+        ] {
+            guard value > 0, value <= 86_400 else { throw ValidationError("the \(name) timeout must be 0 to 86400 s") }
+        }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         guard loginFailuresPerUser > 0, loginFailuresPerAddress > 0 else {
             throw ValidationError("login limits must be positive")
         }
@@ -96,6 +117,11 @@ struct Serve: AsyncParsableCommand {
         configuration.tombstoneRetentionSeconds = tombstoneRetention
         configuration.purgeIntervalSeconds = purgeInterval
         configuration.bcryptCost = bcryptCost
+        configuration.timeouts.idle = .milliseconds(Int64(idleTimeout * 1000))
+        configuration.timeouts.header = .milliseconds(Int64(headerTimeout * 1000))
+        configuration.timeouts.bodyProgress = .milliseconds(Int64(bodyTimeout * 1000))
+        configuration.timeouts.shutdownGrace = .milliseconds(Int64(shutdownGrace * 1000))
+        configuration.maxConnections = maxConnections
         configuration.loginFailuresPerUser = loginFailuresPerUser
         configuration.loginFailuresPerAddress = loginFailuresPerAddress
         configuration.recordLimits.maxNoteBodyBytes = maxNoteBodyBytes
