@@ -172,7 +172,7 @@ struct SyncRoutes: Sendable {
             let maxRecords = single ? 1 : configuration.maxRecordsPerRequest
             if body.readableBytes >= configuration.offloadDecodeBytes {
                 // A big body takes a core for a while: keep it off the tasks serving everyone else.
-                envelope = try await NIOThreadPool.singleton.runIfActive {
+                envelope = try await Self.decodePool.runIfActive {
                     try Self.decode(body, limits: limits, maxRecords: maxRecords)
                 }
             } else {
@@ -214,6 +214,14 @@ struct SyncRoutes: Sendable {
         }
         return Self.page(page)
     }
+
+    /// The one thread big bodies decode on: apart from the password hashes on the shared pool, so
+    /// that a flood of big bodies delays other big bodies, not logins, and leaves a core free.
+    static let decodePool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
 
     static func decode(_ body: ByteBuffer, limits: RecordLimits, maxRecords: Int) throws(EnvelopeError)
         -> ChangeEnvelope

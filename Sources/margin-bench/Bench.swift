@@ -93,6 +93,17 @@ func peakRSS() -> Int {
     return 0
 }
 
+/// Resets the process's peak resident set size to what it holds now (Linux `clear_refs`), and
+/// returns that.
+func resetPeakRSS() -> Int {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024
+    }
+    return 0
+}
+
 /// CPU seconds (user + system) a process has used so far; `pid` nil for this process.
 func cpuSeconds(of pid: Int32? = nil) -> Double {
     let path = "/proc/\(pid.map(String.init) ?? "self")/stat"
