@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test build lint bench
+.PHONY: demo test build lint bench fuzz
 
 build:
 	./scripts/setup
@@ -23,3 +23,7 @@ bench:
 	.build/release/margin-bench decode
 	.build/release/margin-bench store
 	.build/release/margin-bench sync
+
+# FUZZ_SECONDS per target (60), FUZZ_TARGETS (decoder merge importer), FUZZ_JOBS (1).
+fuzz:
+	./scripts/fuzz

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The one libFuzzer entry point; `MARGIN_FUZZ_TARGET` (decoder, merge or importer) picks the target,
+/// so that all three share one instrumented build.
+let fuzzTarget: (UnsafePointer<UInt8>, Int) -> CInt = {
+    switch ProcessInfo.processInfo.environment["MARGIN_FUZZ_TARGET"] {
+    case "merge": return fuzzMerge
+    case "importer": return fuzzImporter
+    case "decoder": return fuzzDecoder
+    default:
+        FileHandle.standardError.write(Data("set MARGIN_FUZZ_TARGET to decoder, merge or importer\n".utf8))
+        exit(2)
+    }
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data, size > 0 else {
+        var empty: UInt8 = 0
+        return fuzzTarget(&empty, 0)
+    }
+    return fuzzTarget(data, size)
+}
