@@ -284,7 +284,14 @@ struct SyncRoutes: Sendable {
     /// A page size; 0 (push only: no page) only where `pushOnly` allows it.
     func pageLimit(_ value: JSONValue, pushOnly: Bool = false) throws -> Int {
         let lowest: Int64 = pushOnly ? 0 : 1
-        guard case .int(let number) = value, (lowest...Int64(configuration.maxPageLimit)).contains(number) else {
+        // JSON Schema's integer takes 62.0 as well as 62.
+        let whole: Int64? =
+            switch value {
+            case .int(let number): number
+            case .double(let number) where number.rounded(.towardZero) == number && abs(number) < 1e15: Int64(number)
+            default: nil
+            }
+        guard let number = whole, (lowest...Int64(configuration.maxPageLimit)).contains(number) else {
             throw Problem.malformed("limit is \(lowest) to \(configuration.maxPageLimit)")
         }
         return Int(number)

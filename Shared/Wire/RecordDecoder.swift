@@ -438,10 +438,22 @@ struct RecordDecoder {
     private mutating func integer(_ path: @autoclosure () -> String) throws(RecordError) -> Int64 {
         let next = try peekByte()
         if let number = scanner.plainInteger() { return number }
-        guard next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next),
-            case .int(let number) = try readNumber()
-        else { throw RecordError(.wrongType, field: path(), "expected a whole number") }
-        return number
+        guard next == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) else {
+            throw RecordError(.wrongType, field: path(), "expected a whole number")
+        }
+        switch try readNumber() {
+        case .int(let number): return number
+        case .double(let number) where Self.isWhole(number, below: 0x1p63):
+            // JSON Schema's integer takes 1.0: read it, and re-encode the record as 1.
+            scanner.canonical = false
+            return Int64(number)
+        default: throw RecordError(.wrongType, field: path(), "expected a whole number")
+        }
+    }
+
+    /// Whether `number` is a whole number of magnitude below `bound` (so it converts exactly).
+    static func isWhole(_ number: Double, below bound: Double) -> Bool {
+        number.isFinite && number.rounded(.towardZero) == number && abs(number) < bound
     }
 
     private mutating func counter(_ path: @autoclosure () -> String) throws(RecordError) -> UInt64 {
@@ -456,6 +468,9 @@ struct RecordDecoder {
         switch try readNumber() {
         case .int(let value) where value >= 0: return UInt64(value)
         case .uint(let value): return value
+        case .double(let value) where value >= 0 && Self.isWhole(value, below: 0x1p64):
+            scanner.canonical = false
+            return UInt64(value)
         case .int: throw RecordError(.invalidValue, field: path(), "a counter cannot be negative")
         default: throw RecordError(.wrongType, field: path(), "a counter is a whole number from 0 to 2^64-1")
         }

@@ -101,6 +101,9 @@ import Testing
         let withCharset = try await server.request(
             "POST", "/v1/sync", body: Data("{}".utf8), token: token, contentType: "application/json; charset=utf-8")
         #expect(withCharset.status == 200, "a parameter on the media type is fine")
+        let wholeDouble = try await server.request(
+            "POST", "/v1/sync", body: Data("{\"limit\": 62.0}".utf8), token: token)
+        #expect(wholeDouble.status == 200, "62.0 is an integer to JSON Schema: \(wholeDouble.text)")
         let wrongMethod = try await server.request("PUT", "/v1/sync", body: Data("{}".utf8), token: token)
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.headers["allow"] == "POST")

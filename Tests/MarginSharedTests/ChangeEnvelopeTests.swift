@@ -51,6 +51,9 @@ import Testing
                     .replacingOccurrences(of: ",\"r\":\"laptop\"", with: ",\"l\":0,\"r\":\"laptop\"")
             ),
             ("negative zero", canonical.replacingOccurrences(of: "\"l\":0", with: "\"l\":-0")),
+            // JSON Schema's integer takes a whole number written with a fraction or an exponent.
+            ("whole counter with a fraction", canonical.replacingOccurrences(of: "\"n\":1,", with: "\"n\":1.0,")),
+            ("whole stamp with an exponent", canonical.replacingOccurrences(of: "\"v\":1,", with: "\"v\":1e0,")),
         ]
         for (name, text) in variants {
             #expect(text != canonical, "\(name): the variant must differ")
