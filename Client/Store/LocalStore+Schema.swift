@@ -73,6 +73,26 @@ extension LocalStore {
             // name the machine that wrote each version, offline too.
             try db.execute(sql: "CREATE TABLE devices (replica TEXT PRIMARY KEY, name TEXT NOT NULL)")
         }
+        migrator.registerMigration("v6-outbox-never-reused") { db in
+            // Positions and versions were per record and the queue a rowid table: SQLite handed
+            // a freed position to the next entry and versions restarted at 1, so a late
+            // acknowledgement could clear an edit it never carried. Positions now never repeat
+            // (AUTOINCREMENT) and versions come from one counter for the whole store.
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_new (
+                        position INTEGER PRIMARY KEY AUTOINCREMENT,
+                        record_id TEXT NOT NULL UNIQUE,
+                        version INTEGER NOT NULL,
+                        held TEXT
+                    );
+                    INSERT INTO outbox_new (position, record_id, version, held)
+                        SELECT rowid, record_id, version, held FROM outbox ORDER BY rowid;
+                    DROP TABLE outbox;
+                    ALTER TABLE outbox_new RENAME TO outbox;
+                    INSERT INTO meta (key, value) VALUES ('outbox_version', (SELECT coalesce(max(version), 0) FROM outbox));
+                    """)
+        }
         return migrator
     }
 

@@ -16,6 +16,9 @@ public struct ApplyOutcome: Sendable, Equatable {
     public var rejected: [String: String] = [:]
     /// Whether local changes still wait in the outbox once the page is applied.
     public var pendingLeft = false
+    /// Whether the page was left unapplied because another sync had moved the cursor since it
+    /// was asked for (its acknowledgements still counted).
+    public var stale = false
 }
 
 /// Where a sync starts: the cursor and the first batch of the outbox, read together.
@@ -66,14 +69,22 @@ extension LocalStore {
 
     /// Applies a pulled page and clears the outbox entries it acknowledges, in one transaction.
     ///
-    /// The cursor moves only when it still is `since`, so a slower, older page never moves it back.
+    /// The page applies only when the stored cursor still is `since`: else another sync moved it
+    /// meanwhile, and this older page could bring back what that one settled (a deleted record it
+    /// dropped, say). Its acknowledgements still count, as each names the exact version the server
+    /// took; what it held is pulled again from the stored cursor.
     @discardableResult
     public func apply(
         _ records: [DecodedRecord], cursor: String, since: String?, acknowledging pushed: [PendingChange]
     ) throws(StoreError) -> ApplyOutcome {
         try writeUnsynced { db in
             let current = try String.fetchOne(db.cachedStatement(sql: "SELECT cursor FROM sync_state WHERE id = 1"))
-            return try apply(db, records, cursor: current == since ? cursor : nil, acknowledging: pushed)
+            guard current == since else {
+                var outcome = try apply(db, [], cursor: nil, acknowledging: pushed)
+                outcome.stale = true
+                return outcome
+            }
+            return try apply(db, records, cursor: cursor, acknowledging: pushed)
         }
     }
 

@@ -128,12 +128,20 @@ extension LocalStore {
     /// Queues a record for the next sync; a newer version supersedes an unsent one, and is sent
     /// even when the server refused the one before it.
     static func enqueue(_ db: Database, id: String) throws {
+        // Every enqueue takes a version no entry ever had: an acknowledgement names exactly one.
+        let version =
+            try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'outbox_version'
+                        RETURNING CAST(value AS INTEGER)
+                        """)) ?? 1
         try db.cachedStatement(
             sql: """
-                INSERT INTO outbox (record_id, version) VALUES (?, 1)
-                ON CONFLICT (record_id) DO UPDATE SET version = version + 1, held = NULL
+                INSERT INTO outbox (record_id, version) VALUES (?, ?)
+                ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, held = NULL
                 """
-        ).execute(arguments: [id])
+        ).execute(arguments: [id, version])
     }
 
     static func loadClock(_ db: Database, replica: ReplicaID) throws -> HybridLogicalClock {

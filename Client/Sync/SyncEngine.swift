@@ -60,8 +60,26 @@ public struct SyncEngine: Sendable {
         self.token = token
     }
 
+    /// How long a sync waits for another sync of the same store to finish, in seconds.
+    public var lockWait = 60.0
+
     /// Syncs until the outbox is empty and the server has nothing newer; resumable at any point.
+    ///
+    /// One sync per store runs at a time: this one waits up to `lockWait` for another to finish.
+    /// Cancelling the task cancels its requests; what was applied stays applied.
     public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws(SyncError) -> SyncSummary {
+        do {
+            return try await SyncLock(storePath: store.path).withLock(waitingUpTo: lockWait) {
+                () throws(SyncError) in try await syncHoldingLock(progress: progress)
+            }
+        } catch {
+            if case .busy = error { throw error }
+            try? store.recordSync(error: error.description)
+            throw error
+        }
+    }
+
+    private func syncHoldingLock(progress: @Sendable (SyncProgress) -> Void) async throws(SyncError) -> SyncSummary {
         do {
             var summary = SyncSummary()
             var refused: Set<String> = []
@@ -83,9 +101,7 @@ public struct SyncEngine: Sendable {
                 }
             }
         } catch {
-            let failure = Self.syncError(error)
-            try? store.recordSync(error: failure.description)
-            throw failure
+            throw Self.syncError(error)
         }
     }
 
@@ -108,10 +124,9 @@ public struct SyncEngine: Sendable {
             (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
         }
         var seenInResync: Set<String>?
-        while true {
+        exchanges: while true {
+            try Task.checkCancellation()
             var page: Page
-            // The outbox batch after the one in flight, read while the server works on that one.
-            var upcoming = nextBatch(after: pending, cut: cut)
             do {
                 page = try await exchange(since: cursor, push: pending)
             } catch {
@@ -128,44 +143,47 @@ public struct SyncEngine: Sendable {
             while true {
                 // The next exchange runs while this page is stored: what is in flight is never read
                 // twice, as the next batch starts after it in the queue.
-                let next: Task<(Page, [PendingChange], Bool, Upcoming?)?, any Error>? =
-                    if page.more || upcoming != nil {
-                        Task { [cursor = page.cursor, more = page.more, upcoming] in
-                            let (batch, cut) = try await upcoming?.value ?? ([], false)
-                            guard more || !batch.isEmpty else { return nil }
-                            let following = nextBatch(after: batch, cut: cut)
-                            return (try await exchange(since: cursor, push: batch), batch, cut, following)
-                        }
-                    } else { nil }
-                do {
-                    summary.retries += page.retries
-                    seenInResync?.formUnion(page.records.map(\.state.id))
-                    seenInResync?.formUnion(pending.map(\.id))
-                    let outcome = try store.apply(
-                        page.records, cursor: page.cursor, since: cursor, acknowledging: pending)
-                    cursor = page.cursor
-                    waiting = outcome.pendingLeft
-                    summary.pushed += pending.count
-                    summary.pulled += page.records.count
-                    summary.newConflicts += outcome.newConflicts
-                } catch {
-                    next?.cancel()
-                    throw error
+                let (sent, sentCut, pageCursor, more) = (pending, cut, page.cursor, page.more)
+                async let next = following(after: sent, cut: sentCut, since: pageCursor, more: more)
+                summary.retries += page.retries
+                let outcome = try store.apply(page.records, cursor: page.cursor, since: cursor, acknowledging: pending)
+                summary.pushed += pending.count
+                if outcome.stale {
+                    // Another sync moved the cursor meanwhile (a store shared without the lock):
+                    // this page was dropped, so go on from where that one left the store.
+                    cursor = try store.cursor()
+                    (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
+                    continue exchanges
                 }
+                seenInResync?.formUnion(page.records.map(\.state.id))
+                seenInResync?.formUnion(pending.map(\.id))
+                cursor = page.cursor
+                waiting = outcome.pendingLeft
+                summary.pulled += page.records.count
+                summary.newConflicts += outcome.newConflicts
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
                 progress(state)
-                guard let next, let (nextPage, batch, batchCut, following) = try await next.value else { break }
+                guard let (nextPage, batch, batchCut) = try await next else { break }
                 page = nextPage
                 pending = batch
                 cut = batchCut
-                upcoming = following
             }
             if !waiting { break }
             // Edited while in flight (or queued behind): start again from the head of the outbox.
             (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
         }
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
+    }
+
+    /// The exchange after the one that carried `batch`: the next outbox batch pushed from `since`,
+    /// or nil when there is neither more to pull nor more to push.
+    private func following(
+        after batch: [PendingChange], cut: Bool, since: String, more: Bool
+    ) async throws -> (Page, [PendingChange], Bool)? {
+        let (next, nextCut) = try self.batch(after: batch, cut: cut) ?? ([], false)
+        guard more || !next.isEmpty else { return nil }
+        return (try await exchange(since: since, push: next), next, nextCut)
     }
 
     /// Pushes the outbox with two push-only requests in flight, so that the server reads one while
@@ -175,52 +193,52 @@ public struct SyncEngine: Sendable {
         _ first: [PendingChange], cut firstCut: Bool, cursor: inout String?, summary: inout SyncSummary,
         progress: (Int) -> Void
     ) async throws {
-        var window: [(batch: [PendingChange], reply: Task<Page, any Error>)] = []
-        var upcoming: ([PendingChange], cut: Bool)? = (first, firstCut)
-        // Spans that came back before the one they follow: base → end.
-        var spans: [String: String] = [:]
-        func fill(since: String?) throws {
-            while window.count < 2, let (batch, cut) = upcoming, !batch.isEmpty {
-                window.append((batch, Task { try await exchange(since: since, push: batch, limit: 0) }))
-                // Keep the last batch for the usual loop, which also pulls.
-                upcoming = try self.batch(after: batch, cut: cut)
-                if let next = upcoming, next.0.count < pushBatch && !next.cut { upcoming = nil }
+        try await withThrowingTaskGroup(of: (Int, Page).self) { group in
+            var upcoming: ([PendingChange], cut: Bool)? = (first, firstCut)
+            var batches: [Int: [PendingChange]] = [:]
+            var arrived: [Int: Page] = [:]
+            var sent = 0
+            var applied = 0
+            // Spans that came back before the one they follow: base → end.
+            var spans: [String: String] = [:]
+            while true {
+                while sent - applied < 2, let (batch, cut) = upcoming, !batch.isEmpty {
+                    let index = sent
+                    let since = cursor
+                    batches[index] = batch
+                    group.addTask { (index, try await exchange(since: since, push: batch, limit: 0)) }
+                    sent += 1
+                    // Keep the last batch for the usual loop, which also pulls.
+                    upcoming = try self.batch(after: batch, cut: cut)
+                    if let next = upcoming, next.0.count < pushBatch && !next.cut { upcoming = nil }
+                }
+                guard let (index, page) = try await group.next() else { break }
+                arrived[index] = page
+                // Answers are applied in the order the batches were sent.
+                while let page = arrived.removeValue(forKey: applied), let batch = batches.removeValue(forKey: applied)
+                {
+                    applied += 1
+                    guard let base = page.base else {
+                        throw SyncError.rejected(status: 200, detail: "the server's answer to a push lacks its 'base'")
+                    }
+                    // Echoes, acknowledgements, and the cursor when this span starts where it
+                    // stands (a null base: the feed was empty, as it is for a store that never synced).
+                    try store.apply(page.records, cursor: page.cursor, since: base, acknowledging: batch)
+                    if base == cursor {
+                        cursor = page.cursor
+                    } else if let base {
+                        spans[base] = page.cursor
+                    }
+                    while let current = cursor, let end = spans.removeValue(forKey: current) {
+                        try store.apply([], cursor: end, since: current, acknowledging: [])
+                        cursor = end
+                    }
+                    summary.pushed += batch.count
+                    summary.pulled += page.records.count
+                    progress(summary.pushed)
+                }
             }
         }
-        defer { for entry in window { entry.reply.cancel() } }
-        try fill(since: cursor)
-        while !window.isEmpty {
-            let (batch, reply) = window.removeFirst()
-            let page = try await reply.value
-            guard let base = page.base else {
-                throw SyncError.rejected(status: 200, detail: "the server's answer to a push lacks its 'base'")
-            }
-            try fill(since: cursor)
-            // Echoes, acknowledgements, and the cursor when this span starts where it stands (a
-            // null base: the feed was empty, as it is for a store that never synced).
-            try store.apply(page.records, cursor: page.cursor, since: base, acknowledging: batch)
-            if base == cursor {
-                cursor = page.cursor
-            } else if let base {
-                spans[base] = page.cursor
-            }
-            while let current = cursor, let end = spans.removeValue(forKey: current) {
-                try store.apply([], cursor: end, since: current, acknowledging: [])
-                cursor = end
-            }
-            summary.pushed += batch.count
-            summary.pulled += page.records.count
-            progress(summary.pushed)
-        }
-    }
-
-    /// An outbox batch being read in the background, and whether records were left behind it.
-    private typealias Upcoming = Task<([PendingChange], Bool), any Error>
-
-    /// Starts reading the outbox batch queued after `batch`, or nil when `batch` took all there was.
-    private func nextBatch(after batch: [PendingChange], cut: Bool) -> Upcoming? {
-        guard batch.count == pushBatch || cut else { return nil }
-        return Task { try self.batch(after: batch, cut: cut) ?? ([], false) }
     }
 
     /// The outbox batch queued after `batch`, or nil when `batch` took all there was.
@@ -247,6 +265,7 @@ public struct SyncEngine: Sendable {
         case let error as StoreError: .store(error)
         case let error as MarginShared.RecordError:
             .rejected(status: 200, detail: "the server sent an invalid record: \(error)")
+        case is CancellationError: .cancelled
         default: .unavailable("\(error)")
         }
     }
@@ -260,10 +279,19 @@ public struct SyncEngine: Sendable {
             let request = TransportRequest(
                 method: "GET", url: url, headers: ["Authorization": "Bearer \(token)"], timeoutSeconds: seconds + 30)
             let page = try await send(request)
-            if let cursor {
-                try store.apply(page.records, cursor: page.cursor, since: cursor, acknowledging: [])
+            guard let cursor else { return page.records.count }
+            // The wait itself holds no lock; applying what it brought does, like any sync.
+            let outcome = try await SyncLock(storePath: store.path).withLock(waitingUpTo: lockWait) {
+                () throws(SyncError) -> ApplyOutcome in
+                do {
+                    return try store.apply(page.records, cursor: page.cursor, since: cursor, acknowledging: [])
+                } catch let error as StoreError {
+                    throw .store(error)
+                } catch {
+                    throw .store(StoreError(.io, "\(error)"))
+                }
             }
-            return page.records.count
+            return outcome.stale ? 0 : page.records.count
         } catch SyncError.rejected(status: 410, _) {
             return 0  // the next full sync starts over
         } catch {

@@ -10,6 +10,10 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
     case unavailable(String)
     /// The local store failed.
     case store(StoreError)
+    /// Another sync of the same store held it for longer than this one would wait.
+    case busy(String)
+    /// The sync was cancelled before it finished; what it applied stays applied.
+    case cancelled
 
     /// A one-line explanation with what to do.
     public var description: String {
@@ -20,6 +24,8 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unavailable(let detail):
             "the server could not be reached: \(detail); local changes are kept, try again later"
         case .store(let error): error.description
+        case .busy(let detail): "\(detail); try again when it has finished"
+        case .cancelled: "the sync was cancelled; what it had applied is kept"
         }
     }
 }

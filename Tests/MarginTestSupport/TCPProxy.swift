@@ -16,6 +16,10 @@ public final class TCPProxy: @unchecked Sendable {
     private var cutCount = 0
     private var connectionCount = 0
     private var stopped = false
+    private var holdsLeft = 0
+    private var heldCount = 0
+    private let released = NSCondition()
+    private var releases = 0
 
     /// Relays to `upstreamPort`; the first `cuts` connections whose answers pass `cutAfterBytes`
     /// bytes are closed at that point.
@@ -32,6 +36,38 @@ public final class TCPProxy: @unchecked Sendable {
     public var cuts: Int { lock.withLock { cutCount } }
     /// Connections accepted so far.
     public var connections: Int { lock.withLock { connectionCount } }
+
+    /// Holds back the next `count` answers (each from its first byte) until `release()`.
+    public func holdNextAnswers(_ count: Int) {
+        lock.withLock { holdsLeft += count }
+    }
+
+    /// Answers held back right now: a test waits for this to know the server has answered.
+    public var held: Int { lock.withLock { heldCount } }
+
+    /// Lets every held answer go on.
+    public func release() {
+        released.lock()
+        releases += 1
+        released.broadcast()
+        released.unlock()
+    }
+
+    /// Blocks while this answer is to be held, when holds are left.
+    private func holdIfAsked() {
+        let hold = lock.withLock {
+            guard holdsLeft > 0 else { return false }
+            holdsLeft -= 1
+            heldCount += 1
+            return true
+        }
+        guard hold else { return }
+        released.lock()
+        let seen = releases
+        while releases == seen { released.wait() }
+        released.unlock()
+        lock.withLock { heldCount -= 1 }
+    }
 
     /// Stops accepting.
     public func stop() {
@@ -54,7 +90,7 @@ public final class TCPProxy: @unchecked Sendable {
             Thread.detachNewThread { Self.pump(from: client, to: upstream, limit: nil) { false } }
             Thread.detachNewThread { [self] in
                 // Only answers that reach the limit count against the cuts.
-                Self.pump(from: upstream, to: client, limit: cutAfterBytes) {
+                Self.pump(from: upstream, to: client, limit: cutAfterBytes, first: { self.holdIfAsked() }) {
                     self.lock.withLock {
                         guard self.cutsLeft > 0 else { return false }
                         self.cutsLeft -= 1
@@ -67,13 +103,21 @@ public final class TCPProxy: @unchecked Sendable {
     }
 
     /// Copies bytes until either side closes, or until `limit` bytes when `cut` agrees, then closes both.
-    private static func pump(from source: Int32, to sink: Int32, limit: Int?, cut: () -> Bool) {
+    private static func pump(
+        from source: Int32, to sink: Int32, limit: Int?, first: () -> Void = {}, cut: () -> Bool
+    ) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var total = 0
         var limit = limit
+        var idle = true
         while true {
             let count = read(source, &buffer, buffer.count)
             if count <= 0 { break }
+            // The first bytes of an answer (of each, on a kept-alive connection, when the previous
+            // one was all read before this one began).
+            if idle { first() }
+            var pending = pollfd(fd: source, events: Int16(POLLIN), revents: 0)
+            idle = poll(&pending, 1, 0) == 0
             var toSend = count
             if let cutAt = limit, total + count >= cutAt {
                 if cut() { toSend = max(0, cutAt - total) } else { limit = nil }
