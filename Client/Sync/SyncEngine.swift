@@ -362,6 +362,7 @@ public struct SyncEngine: Sendable {
                     throw SyncError.rejected(status: response.status, detail: Self.detail(response))
                 }
             } catch let error as TransportError {
+                if error == .cancelled { throw .cancelled }
                 guard error.isTransient else { throw .unavailable(error.description) }
                 failure = error.description
             } catch let error as SyncError {
@@ -370,7 +371,11 @@ public struct SyncEngine: Sendable {
                 failure = "\(error)"
             }
             guard attempt < maxAttempts else { throw .unavailable("\(failure) (after \(attempt) attempts)") }
-            try? await Task.sleep(for: .seconds(delay))
+            do {
+                try await Task.sleep(for: .seconds(delay))
+            } catch {
+                throw .cancelled
+            }
         }
     }
 

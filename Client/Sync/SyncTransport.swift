@@ -54,6 +54,8 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
     case timeout(String)
     /// The connection broke before the answer was complete.
     case connectionLost(String)
+    /// The task that sent it was cancelled.
+    case cancelled
     /// Anything else.
     case other(String)
 
@@ -61,7 +63,7 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
     public var isTransient: Bool {
         switch self {
         case .timeout, .connectionLost, .connectionRefused: true
-        case .dnsFailure, .tlsFailure, .other: false
+        case .dnsFailure, .tlsFailure, .cancelled, .other: false
         }
     }
 
@@ -73,6 +75,7 @@ public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible 
         case .tlsFailure(let detail): "TLS failed: \(detail)"
         case .timeout(let detail): "timed out: \(detail)"
         case .connectionLost(let detail): "connection lost: \(detail)"
+        case .cancelled: "cancelled"
         case .other(let detail): detail
         }
     }

@@ -24,24 +24,43 @@ public final class CurlTransport {
 
     /// Sends one request on an idle handle (or a new one), off the cooperative thread pool.
     public func send(_ request: TransportRequest) async throws(TransportError) -> TransportResponse {
-        let result: Result<TransportResponse, TransportError> = await withCheckedContinuation { continuation in
-            // curl_easy_perform blocks its thread for the whole exchange.
-            DispatchQueue.global(qos: .userInitiated).async {
-                guard let handle = self.idle.take() ?? curl_easy_init() else {
-                    continuation.resume(returning: .failure(.other("libcurl could not make a handle")))
-                    return
+        let cancel = CancelFlag()
+        let result: Result<TransportResponse, TransportError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // curl_easy_perform blocks its thread for the whole exchange.
+                DispatchQueue.global(qos: .userInitiated).async {
+                    guard let handle = self.idle.take() ?? curl_easy_init() else {
+                        continuation.resume(returning: .failure(.other("libcurl could not make a handle")))
+                        return
+                    }
+                    let result = self.perform(request, on: handle, cancel: cancel)
+                    self.idle.put(handle)
+                    continuation.resume(returning: result)
                 }
-                let result = self.perform(request, on: handle)
-                self.idle.put(handle)
-                continuation.resume(returning: result)
             }
+        } onCancel: {
+            cancel.set()
         }
         return try result.get()
+    }
+
+    /// Set when the sending task is cancelled; libcurl's progress callback then aborts the transfer.
+    final class CancelFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
     }
 
     private final class Exchange {
         var body = Data()
         var headers: [String: String] = [:]
+        let cancel: CancelFlag
+
+        init(cancel: CancelFlag) {
+            self.cancel = cancel
+        }
 
         /// Takes one header line as libcurl hands it over (CRLF included); a status line starts a
         /// new response (after a redirect or a 100), so it clears what came before.
@@ -63,11 +82,11 @@ public final class CurlTransport {
     }
 
     private func perform(
-        _ request: TransportRequest, on handle: UnsafeMutableRawPointer
+        _ request: TransportRequest, on handle: UnsafeMutableRawPointer, cancel: CancelFlag
     ) -> Result<TransportResponse, TransportError> {
         // Reset keeps the live connection and the DNS cache; only the options go.
         curl_easy_reset(handle)
-        let exchange = Exchange()
+        let exchange = Exchange(cancel: cancel)
         let context = Unmanaged.passUnretained(exchange).toOpaque()
         margin_curl_setopt_string(handle, CURLOPT_URL, request.url)
         margin_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
@@ -90,6 +109,12 @@ public final class CurlTransport {
             return size * count
         }
         margin_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        // Called about once a second even while nothing moves: how a cancelled task stops a long-poll.
+        margin_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        margin_curl_setopt_xferinfo(handle) { context, _, _, _, _ in
+            Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue().cancel.isSet ? 1 : 0
+        }
+        margin_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)
 
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers { list = curl_slist_append(list, "\(name): \(value)") }
@@ -113,6 +138,7 @@ public final class CurlTransport {
             }
             return curl_easy_perform(handle)
         }
+        if code == CURLE_ABORTED_BY_CALLBACK { return .failure(.cancelled) }
         guard code == CURLE_OK else { return .failure(Self.error(code, url: request.url)) }
         var status = 0
         margin_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

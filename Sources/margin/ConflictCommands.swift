@@ -85,7 +85,7 @@ struct ResolveCommand: ParsableCommand {
         let full = try store.resolveID(id)
         let record = try store.record(full)
         guard let conflict = record.conflicts.first(where: { $0.field == field }) else {
-            throw ValidationError("\(id) has no conflict on '\(field)'")
+            throw CommandFailure(ExitCodes.dataError, "\(id) has no conflict on '\(field)'")
         }
         let chosen: FieldValue
         if let pick {

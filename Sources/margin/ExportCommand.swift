@@ -36,7 +36,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+                throw CommandFailure(ExitCodes.cannotCreate, "cannot write \(output): \(error.localizedDescription)")
             }
         } else {
             print(text, terminator: "")

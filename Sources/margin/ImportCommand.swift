@@ -28,7 +28,7 @@ struct ImportCommand: AsyncParsableCommand {
         do {
             articles = try ArticleImporter.importDocument(data, url: url ?? (isWeb ? file : nil))
         } catch {
-            throw ValidationError("\(file): \(error)")
+            throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
         }
         let store = try profile.open()
         let outcomes = try store.importArticles(articles)
@@ -61,16 +61,7 @@ struct ImportCommand: AsyncParsableCommand {
 extension ImportCommand {
     /// Downloads a page through libcurl.
     static func fetch(_ address: String) async throws -> Data {
-        let request = TransportRequest(
-            method: "GET", url: address, headers: ["Accept": "text/html, text/plain"], timeoutSeconds: 30)
-        let response: TransportResponse
-        do {
-            response = try await CurlTransport().send(request)
-        } catch {
-            throw ValidationError("cannot fetch \(address): \(error)")
-        }
-        guard response.status == 200 else { throw ValidationError("cannot fetch \(address): HTTP \(response.status)") }
-        return response.body
+        try await PageFetcher(transport: CurlTransport()).fetch(address)
     }
 }
 
@@ -87,7 +78,7 @@ struct PreviewCommand: ParsableCommand {
         do {
             articles = try ArticleImporter.importDocument(try readInput(file))
         } catch let error as ImportError {
-            throw ValidationError("\(file): \(error)")
+            throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
         }
         for article in articles {
             print("\(article.id.prefix(10))  \(article.title)")

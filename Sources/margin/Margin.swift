@@ -7,7 +7,11 @@ import Foundation
 struct Margin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Keep articles, notes and bookmarks on every machine, offline first.",
-        discussion: "The profile lives in --home, else $MARGIN_HOME, else $XDG_DATA_HOME/margin.",
+        discussion: """
+            The profile lives in --home, else $MARGIN_HOME, else $XDG_DATA_HOME/margin.
+
+            \(ExitCodes.table)
+            """,
         subcommands: [
             ImportCommand.self, PreviewCommand.self, ArticlesCommand.self, ShowCommand.self, NoteCommand.self,
             NotesCommand.self, BookmarkCommand.self, BookmarksCommand.self, TagCommand.self, ArchiveCommand.self,
@@ -19,7 +23,9 @@ struct Margin: AsyncParsableCommand {
 
     /// Runs the command; a failure prints one line on stderr and exits non-zero.
     static func main() async {
-        await mainWithOneLineErrors(name: "margin")
+        // --home is every subcommand's option: before the subcommand it means the same.
+        let arguments = movingLeadingOptions(["--home"], in: Array(CommandLine.arguments.dropFirst()))
+        await mainWithOneLineErrors(name: "margin", arguments: arguments, exitCode: ExitCodes.code(for:))
         if ProcessInfo.processInfo.environment["MARGIN_REPORT_PEAK_RSS"] != nil { reportPeakRSS() }
     }
 

@@ -36,10 +36,10 @@ func readInput(_ path: String) throws -> Data {
     if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw ValidationError("no such file: \(path)")
+        throw CommandFailure(ExitCodes.noInput, "no such file: \(path)")
     }
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-        throw ValidationError("cannot read \(path)")
+        throw CommandFailure(ExitCodes.noInput, "cannot read \(path)")
     }
     return data
 }

@@ -4,32 +4,6 @@ import MarginClient
 import MarginCurl
 import MarginShared
 
-/// The server session saved in the profile: the token lives in a 0600 file.
-struct SavedSession {
-    let server: String
-    let user: String
-    let token: String
-
-    static func tokenPath(_ profile: Profile) -> String { profile.directory + "/token" }
-
-    static func load(_ profile: Profile, store: LocalStore) throws -> SavedSession {
-        guard let account = try store.account(),
-            let token = try? String(contentsOfFile: tokenPath(profile), encoding: .utf8), !token.isEmpty
-        else {
-            throw ValidationError("not logged in; run `margin login --server URL --user NAME`")
-        }
-        return SavedSession(
-            server: account.server, user: account.user, token: token.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    static func save(token: String, _ profile: Profile) throws {
-        let path = tokenPath(profile)
-        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        try Data(token.utf8).write(to: URL(fileURLWithPath: path))
-    }
-}
-
 /// Reads a password from `MARGIN_PASSWORD`, else a terminal prompt, else a line of standard input.
 func readPassword(prompt: String) throws -> String {
     if let password = ProcessInfo.processInfo.environment["MARGIN_PASSWORD"], !password.isEmpty { return password }
@@ -40,37 +14,11 @@ func readPassword(prompt: String) throws -> String {
     return line
 }
 
-/// Posts credentials to `/v1/accounts`, or to `/v1/sessions` with this machine's name and replica id.
-func postCredentials(
-    server: String, path: String, user: String, password: String, machine: (device: String, replica: ReplicaID)? = nil
-) async throws -> TransportResponse {
-    var members: [(String, JSONValue)] = [("username", .string(user)), ("password", .string(password))]
-    if let machine {
-        members += [("device", .string(machine.device)), ("replica", .string(machine.replica.rawValue))]
+extension Profile {
+    /// The profile's link to its sync server, over libcurl, its token in the profile folder.
+    func client() throws -> SyncClient {
+        SyncClient(store: try open(), transport: CurlTransport(), tokens: FileTokenStore(home: directory))
     }
-    var writer = JSONWriter()
-    writer.value(.object(members))
-    let request = TransportRequest(
-        method: "POST", url: server + path, headers: ["Content-Type": "application/json"], body: Data(writer.bytes))
-    do {
-        return try await CurlTransport().send(request)
-    } catch {
-        throw ValidationError("\(error)")
-    }
-}
-
-func problemDetail(_ response: TransportResponse) -> String {
-    (try? JSONValue.parse(response.body))?["detail"]?.string ?? "HTTP \(response.status)"
-}
-
-/// Checks a server URL and drops a trailing slash.
-func normalizedServer(_ text: String) throws -> String {
-    guard let url = URLComponents(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
-        url.host != nil
-    else {
-        throw ValidationError("the server must be an http:// or https:// URL")
-    }
-    return text.hasSuffix("/") ? String(text.dropLast()) : text
 }
 
 /// `margin signup --server URL --user NAME`.
@@ -89,12 +37,10 @@ struct SignupCommand: AsyncParsableCommand {
     @OptionGroup var machine: MachineName
 
     func run() async throws {
-        let server = try normalizedServer(server)
+        let server = try SyncClient.server(server)
         let password = try readPassword(prompt: "New password for \(user): ")
-        let created = try await postCredentials(server: server, path: "/v1/accounts", user: user, password: password)
-        guard created.status == 201 else { throw ValidationError("signup failed: \(problemDetail(created))") }
-        try await LoginCommand.logIn(
-            profile: profile, server: server, user: user, password: password, device: machine.name)
+        try await profile.client().signup(server: server, user: user, password: password, device: machine.name)
+        print("logged in to \(server) as \(user)")
     }
 }
 
@@ -114,23 +60,9 @@ struct LoginCommand: AsyncParsableCommand {
     @OptionGroup var machine: MachineName
 
     func run() async throws {
-        let server = try normalizedServer(server)
+        let server = try SyncClient.server(server)
         let password = try readPassword(prompt: "Password for \(user): ")
-        try await Self.logIn(profile: profile, server: server, user: user, password: password, device: machine.name)
-    }
-
-    static func logIn(profile: Profile, server: String, user: String, password: String, device: String) async throws {
-        let store = try profile.open()
-        let reply = try await postCredentials(
-            server: server, path: "/v1/sessions", user: user, password: password, machine: (device, store.replicaID))
-        guard reply.status == 201, let token = (try? JSONValue.parse(reply.body))?["token"]?.string else {
-            throw ValidationError("login failed: \(problemDetail(reply))")
-        }
-        try store.setAccount(server: server, user: user)
-        try SavedSession.save(token: token, profile)
-        // The other machines' names, for conflicts: best effort (an older server has none).
-        _ = try? await SyncEngine(store: store, transport: CurlTransport(), server: server, token: token)
-            .refreshDevices()
+        try await profile.client().login(server: server, user: user, password: password, device: machine.name)
         print("logged in to \(server) as \(user)")
     }
 }
@@ -167,15 +99,9 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var profile: Profile
 
     func run() async throws {
-        let store = try profile.open()
-        let session = try SavedSession.load(profile, store: store)
-        let request = TransportRequest(
-            method: "DELETE", url: session.server + "/v1/sessions/current",
-            headers: ["Authorization": "Bearer \(session.token)"])
-        // Forget the token here even when the server cannot be reached.
-        let reply = try? await CurlTransport().send(request)
-        try? FileManager.default.removeItem(atPath: SavedSession.tokenPath(profile))
-        print(reply?.status == 204 ? "logged out" : "logged out here (the server could not revoke the token)")
+        // Forgotten here even when the server cannot be reached.
+        let revoked = try await profile.client().logout()
+        print(revoked ? "logged out" : "logged out here (the server could not revoke the token)")
     }
 }
 
@@ -196,54 +122,50 @@ struct SyncCommand: AsyncParsableCommand {
     var retryHeld = false
 
     func run() async throws {
-        let store = try profile.open()
-        let session = try SavedSession.load(profile, store: store)
+        let client = try profile.client()
+        let session = try client.session()
         if retryHeld {
-            let released = try store.releaseHeld()
+            let released = try client.store.releaseHeld()
             if released > 0 { print("queued \(released) held change(s) again") }
         }
-        let engine = SyncEngine(store: store, transport: CurlTransport(), server: session.server, token: session.token)
-        try await once(engine)
-        guard watch else { return }
-        print("watching \(session.server) for changes (Ctrl-C to stop)")
-        let listener = SyncEngine(
-            store: store, transport: CurlTransport(), server: session.server, token: session.token)
-        while true {
-            do {
-                let arrived = try await listener.waitForChanges(seconds: 5)
-                if arrived > 0 { print("pulled \(arrived) change(s)") }
-                if try store.pendingCount() > 0 { try await once(engine) }
-            } catch let error as SyncError {
-                if case .unauthorized = error { throw ValidationError(error.description) }
+        guard watch else {
+            try await once(client.engine(session))
+            return
+        }
+        let store = client.store
+        try await client.watch { event in
+            switch event {
+            case .synced(let summary): Self.report(summary, store: store)
+            case .pulled(let count): print("pulled \(count) change(s)")
+            case .retrying(let error):
                 FileHandle.standardError.write(Data("margin: \(error); retrying\n".utf8))
-                try await Task.sleep(for: .seconds(2))
             }
         }
     }
 
     private func once(_ engine: SyncEngine) async throws {
         let bar = ProgressBar(enabled: !quiet && isatty(STDOUT_FILENO) == 1)
-        let summary: SyncSummary
-        do {
-            summary = try await engine.sync { bar.update($0) }
-        } catch {
-            bar.finish()
-            throw ValidationError(error.description)
-        }
+        defer { bar.finish() }
+        let summary = try await engine.sync { bar.update($0) }
         bar.finish()
+        Self.report(summary, store: engine.store)
+    }
+
+    /// Prints what a sync did, and on stderr what it held back or kept aside.
+    static func report(_ summary: SyncSummary, store: LocalStore) {
         let resync = summary.fullResync ? " (full resync)" : ""
         print("synced: pushed \(summary.pushed), pulled \(summary.pulled), conflicts \(summary.newConflicts)\(resync)")
-        for held in summary.held.isEmpty ? [] : try engine.store.heldChanges() where summary.held.contains(held.id) {
+        let held = summary.held.isEmpty ? [] : (try? store.heldChanges()) ?? []
+        for change in held where summary.held.contains(change.id) {
             FileHandle.standardError.write(
-                Data("margin: held back \(held.id): \(held.reason) (kept here unsent; see margin status)\n".utf8))
+                Data("margin: held back \(change.id): \(change.reason) (kept here unsent; see margin status)\n".utf8))
         }
-        let unapplied = try engine.store.unappliedRecords().count
+        let unapplied = (try? store.unappliedRecords().count) ?? 0
         if unapplied > 0 {
             FileHandle.standardError.write(
                 Data(
                     "margin: \(unapplied) pulled version(s) cannot merge here and are kept aside (margin unapplied)\n"
-                        .utf8
-                ))
+                        .utf8))
         }
     }
 }
@@ -273,5 +195,6 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if drawn { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
     }
 }

@@ -41,7 +41,7 @@ struct UnappliedCommand: ParsableCommand {
             let store = try profile.open()
             let id = try UnappliedCommand.match(id, in: store)
             guard let bytes = try store.unappliedState(id: id) else {
-                throw ValidationError("nothing kept aside for \(id)")
+                throw CommandFailure(ExitCodes.dataError, "nothing kept aside for \(id)")
             }
             print(String(decoding: bytes, as: UTF8.self))
         }
@@ -77,7 +77,8 @@ struct UnappliedCommand: ParsableCommand {
         if ids.contains(prefix) { return prefix }
         let matches = ids.filter { $0.hasPrefix(prefix) }
         guard matches.count == 1 else {
-            throw ValidationError(
+            throw CommandFailure(
+                ExitCodes.dataError,
                 matches.isEmpty
                     ? "nothing kept aside for \(prefix) (margin unapplied lists them)"
                     : "\(prefix) matches \(matches.count) versions kept aside; give more of the id")
