@@ -51,6 +51,8 @@ public struct SyncEngine: Sendable {
     public var baseBackoff = 0.2
     /// The longest backoff delay, in seconds.
     public var maxBackoff = 8.0
+    /// How the engine waits between attempts (a test can record the delays instead).
+    public var pause: @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
 
     /// An engine for one store and server session.
     public init(store: LocalStore, transport: any SyncTransport, server: String, token: String) {
@@ -372,7 +374,7 @@ public struct SyncEngine: Sendable {
             }
             guard attempt < maxAttempts else { throw .unavailable("\(failure) (after \(attempt) attempts)") }
             do {
-                try await Task.sleep(for: .seconds(delay))
+                try await pause(delay)
             } catch {
                 throw .cancelled
             }

@@ -28,12 +28,28 @@ public final class URLSessionTransport: SyncTransport {
         urlRequest.httpBody = request.body
         let data: Data
         let response: URLResponse
+        let session = session
+        let seconds = request.timeoutSeconds
+        let prepared = urlRequest
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            // The request's timeout bounds the whole exchange; URLSession's own is an idle timeout.
+            (data, response) = try await withThrowingTaskGroup(of: (Data, URLResponse).self) { group in
+                group.addTask { try await session.data(for: prepared) }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(seconds))
+                    throw URLError(.timedOut)
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
         } catch let error as URLError {
             throw Self.error(error, url: request.url)
         } catch is CancellationError {
             throw .cancelled
+        } catch let error as NSError where error.domain == NSURLErrorDomain {
+            // FoundationNetworking throws its URL errors as plain NSErrors.
+            throw Self.error(
+                URLError(URLError.Code(rawValue: error.code) ?? .unknown, userInfo: error.userInfo), url: request.url)
         } catch {
             throw .other("\(request.url): \(error.localizedDescription)")
         }
@@ -58,7 +74,10 @@ public final class URLSessionTransport: SyncTransport {
         case .networkConnectionLost, .badServerResponse, .cannotParseResponse, .zeroByteResource:
             return .connectionLost(detail)
         case .cancelled: return .cancelled
-        default: return .other(detail)
+        case .unknown where ["SSL", "TLS", "certificate"].contains(where: detail.contains):
+            // FoundationNetworking reports libcurl's TLS failures with no code of their own.
+            return .tlsFailure(detail)
+        default: return .other("\(detail) (URL error \(error.code.rawValue))")
         }
     }
 }

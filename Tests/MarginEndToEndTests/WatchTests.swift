@@ -1,0 +1,58 @@
+import Foundation
+import MarginTestSupport
+import Testing
+
+/// `margin sync --watch` keeps a machine in step both ways while it runs.
+@Suite struct WatchTests {
+    @Test func aWatcherPushesAnotherProcesssEditAndPullsOtherMachines() async throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let laptop = try Machine()
+        let desktop = try Machine()
+        try laptop.run("import", CLI.seedPath)
+        try laptop.signup(server)
+        try laptop.run("sync")
+        try desktop.login(server.baseURL.absoluteString)
+        try desktop.run("sync")
+        let article = try laptop.mainArticle()
+
+        let watcher = Process()
+        watcher.executableURL = CLI.binDirectory.appendingPathComponent("margin")
+        watcher.arguments = ["sync", "--watch", "--quiet"]
+        watcher.environment = ProcessInfo.processInfo.environment.merging(["MARGIN_HOME": laptop.cli.home]) { $1 }
+        watcher.standardOutput = FileHandle.nullDevice
+        watcher.standardError = FileHandle.nullDevice
+        try watcher.run()
+        defer {
+            watcher.terminate()
+            watcher.waitUntilExit()
+        }
+
+        // An edit made by another process on the watched machine leaves it without a manual sync.
+        try laptop.run("note", "add", article, "--quote", "potash", "--body", "from the laptop")
+        var arrived = false
+        let deadline = Date().addingTimeInterval(20)
+        while !arrived && Date() < deadline {
+            try desktop.run("sync")
+            arrived = try desktop.notes().contains { $0["body"] as? String == "from the laptop" }
+            if !arrived { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(arrived, "the watcher pushed the other process's edit")
+        #expect(try laptop.pending() == 0)
+
+        // And another machine's edit arrives on the watched one by itself.
+        try desktop.run("tag", "add", article, "from-the-desktop")
+        try desktop.run("sync")
+        var pulled = false
+        let later = Date().addingTimeInterval(20)
+        while !pulled && Date() < later {
+            let articles = try laptop.json("articles", "--json") as! [[String: Any]]
+            pulled =
+                (articles.first { $0["id"] as? String == article }?["tags"] as? [String])?
+                .contains("from-the-desktop") == true
+            if !pulled { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(pulled, "the watcher pulled the other machine's edit")
+        #expect(watcher.isRunning)
+    }
+}
