@@ -110,34 +110,38 @@ extension LocalStore {
                 }
                 let stored = try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT state FROM records WHERE id = ?"), arguments: [remote.id])
-                // Holding exactly these bytes already (a repeated page, a full resync): nothing to do.
-                if let stored, record.isStored(as: stored) {
+                let step = try record.mergeStep(over: stored) { data throws(StoreError) in
+                    try Self.decodeStored(data, id: remote.id)
+                }
+                let merged: RecordState
+                let previous: RecordState?
+                let bytes: [UInt8]
+                switch step {
+                case .unchanged:
+                    // Holding every write already (a repeated page, a full resync): nothing to do.
+                    if anyAside, stored.map(record.isStored) == false {
+                        try db.cachedStatement(sql: "DELETE FROM unapplied WHERE id = ?").execute(arguments: [remote.id]
+                        )
+                    }
                     outcome.unchanged += 1
                     continue
-                }
-                let previous = try stored.map { data throws(StoreError) in try Self.decodeStored(data, id: remote.id) }
-                let merged: RecordState
-                do {
-                    merged = try previous.map { try RecordState.merge($0, remote) } ?? remote
-                } catch {
+                case .refused(let error):
                     outcome.rejected[remote.id] = "\(error)"
                     try Self.setAside(db, id: remote.id, bytes: record.bytes, reason: "\(error)")
                     continue
+                case .insert:
+                    (merged, previous, bytes) = (remote, nil, record.bytes)
+                case .merged(let state, let mergedBytes, let before, _):
+                    (merged, previous, bytes) = (state, before, mergedBytes)
                 }
                 if anyAside {
                     try db.cachedStatement(sql: "DELETE FROM unapplied WHERE id = ?").execute(arguments: [remote.id])
-                }
-                if merged == previous {
-                    outcome.unchanged += 1
-                    continue
                 }
                 outcome.changed += 1
                 let conflicts = merged.conflicts.count
                 outcome.newConflicts += max(0, conflicts - (previous?.conflicts.count ?? 0))
                 if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
-                try Self.save(
-                    db, merged, bytes: merged == remote ? record.bytes : nil, previous: previous, conflicts: conflicts,
-                    deferIndex: true)
+                try Self.save(db, merged, bytes: bytes, previous: previous, conflicts: conflicts, deferIndex: true)
                 if merged.kind == .article, let previous, previous.string("content") != merged.string("content") {
                     reanchorArticles[merged.id] = merged.string("content") ?? ""
                 }

@@ -285,26 +285,22 @@ public final class SQLiteSyncStore: SyncStore {
                     continue
                 }
                 let stored = try Data.fetchOne(select, arguments: [userID, state.id])
-                var merged = state
-                var before: RecordState?
-                if let stored {
-                    // Already holding exactly this state: nothing to merge or write.
-                    if record.isStored(as: stored) { continue }
-                    before = try WireFormat.decode(stored, limits: .unlimited)
-                    do {
-                        merged = try RecordState.merge(before!, state)
-                    } catch let error as MarginShared.RecordError {
-                        throw SyncStoreError.invalidRecord(id: state.id, index: index, error)
-                    }
-                    guard merged != before else { continue }
+                let step = try record.mergeStep(over: stored) { data throws(MarginShared.RecordError) in
+                    try WireFormat.decode(data, limits: .unlimited)
                 }
-                // A new record's merged state is the pushed one, whose canonical bytes we already have.
+                let merged: RecordState
+                let before: RecordState?
                 let bytes: [UInt8]
-                if before != nil && merged != state {
-                    bytes = WireFormat.bytes(merged)
-                    echoes.append(bytes)
-                } else {
-                    bytes = record.bytes
+                switch step {
+                case .unchanged: continue
+                case .refused(let error): throw SyncStoreError.invalidRecord(id: state.id, index: index, error)
+                case .insert:
+                    // Gone between the insert above and the read (purged): store it as it came.
+                    (merged, before, bytes) = (state, nil, record.bytes)
+                case .merged(let mergedState, let mergedBytes, let previous, let isIncoming):
+                    (merged, before, bytes) = (mergedState, previous, mergedBytes)
+                    // What the pusher does not hold yet must go back to it.
+                    if !isIncoming { echoes.append(bytes) }
                 }
                 sequence += 1
                 outcome.merged += 1
