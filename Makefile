@@ -10,7 +10,7 @@ demo: build
 
 # FILTER=Name runs only the matching tests.
 test:
-	./scripts/setup
+	./scripts/setup --postgres
 	swift build --build-tests
 	swift test $(if $(FILTER),--filter $(FILTER))
 

@@ -32,7 +32,10 @@ public enum MarginServerApp {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "margin-server",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
-            services: [TombstonePurger(store: store, configuration: configuration, logger: logger)],
+            services: [
+                TombstonePurger(store: store, configuration: configuration, logger: logger),
+                OtherInstances(store: store, notifier: notifier),
+            ],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
@@ -72,5 +75,23 @@ struct TombstonePurger: Service {
                 return
             }
         }
+    }
+}
+
+/// Wakes this instance's long-polls for pushes that other instances stored.
+struct OtherInstances: Service {
+    let store: any SyncStore
+    let notifier: ChangeNotifier
+
+    func run() async throws {
+        let notifier = notifier
+        try await cancelWhenGracefulShutdown {
+            try await store.watchOtherInstances { user in
+                if let user { notifier.notify(user: user) } else { notifier.notifyAll() }
+            }
+        }
+        // A store that one process owns reports nothing: stay until the shutdown (a service that
+        // returns would end the server).
+        try? await gracefulShutdown()
     }
 }

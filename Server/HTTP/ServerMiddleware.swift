@@ -50,6 +50,13 @@ struct ServerMiddleware<Context: RequestContext>: RouterMiddleware {
         case SyncStoreError.noSuchUser:
             // The account went away after its token was checked (deleted by another process).
             return .unauthorized("the account no longer exists")
+        case SyncStoreError.unavailable:
+            // The database is away (restarting, say): the client's retry will find it back.
+            var problem = Problem(
+                .serviceUnavailable, "unavailable", "Store unavailable",
+                detail: "the store cannot be reached right now; retry shortly")
+            problem.headers[.retryAfter] = "1"
+            return problem
         case SyncStoreError.noSuchSession:
             return .unauthorized("the token is unknown or was revoked; log in again")
         case SyncStoreError.invalidRecord(let id, let index, let error):

@@ -101,6 +101,8 @@ public enum SyncStoreError: Error, Equatable, Sendable {
     case noSuchUser(String)
     /// The session was not there to revoke: logged out already, or its account deleted.
     case noSuchSession
+    /// The database cannot be reached (or its address is wrong); try again later.
+    case unavailable(String)
 }
 
 /// The server's storage: accounts, sessions and every user's records with their change sequence.
@@ -141,4 +143,27 @@ public protocol SyncStore: Sendable {
     func latestCursor(userID: Int64) async throws -> Cursor
     /// Forgets deleted records last changed before `cutoff` (milliseconds since 1970); returns how many.
     func purgeTombstones(before cutoff: Int64) async throws -> Int
+    /// Calls `wake` with a user's id when another server instance stored changes of theirs, and
+    /// with nil when some may have been missed (every waiter must look again), until cancelled.
+    /// A store that one process owns has nothing to report: its pushes wake waiters directly.
+    func watchOtherInstances(_ wake: @escaping @Sendable (Int64?) -> Void) async throws
+}
+
+extension SyncStore {
+    /// One process owns the store: nothing to watch.
+    public func watchOtherInstances(_ wake: @escaping @Sendable (Int64?) -> Void) async throws {}
+}
+
+extension SyncStoreError: CustomStringConvertible {
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .invalidRecord(let id, let index, let error): "record \(id) (changes[\(index)]): \(error)"
+        case .cursorExpired: "the cursor has expired"
+        case .userExists(let name): "the user \(name) exists already"
+        case .noSuchUser(let name): "no user \(name)"
+        case .noSuchSession: "no such session"
+        case .unavailable(let detail): "the database is unavailable: \(detail)"
+        }
+    }
 }

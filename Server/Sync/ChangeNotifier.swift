@@ -28,6 +28,18 @@ public final class ChangeNotifier: Sendable {
         state.withLockedValue { $0.values.reduce(0) { $0 + $1.count } }
     }
 
+    /// Wakes every waiter of every user (changes may have been missed: each reads its feed again).
+    func notifyAll() {
+        let waiters = state.withLockedValue { state in
+            defer { state.removeAll() }
+            return state.values.flatMap(\.values)
+        }
+        for continuation in waiters {
+            continuation.yield()
+            continuation.finish()
+        }
+    }
+
     /// Wakes everyone waiting on `user`.
     func notify(user: Int64) {
         let waiters = state.withLockedValue { $0.removeValue(forKey: user) } ?? [:]

@@ -5,7 +5,7 @@ extension AsyncParsableCommand {
     /// Parses and runs the command; a failure prints `name: message` as one line on stderr and exits
     /// non-zero: with `exitCode`'s code for the error when it gives one, else argument-parser's.
     public static func mainWithOneLineErrors(
-        name: String, arguments: [String]? = nil, exitCode custom: (any Error) -> Int32? = { _ in nil }
+        name: String, arguments: [String]? = nil, exitCode custom: @Sendable (any Error) -> Int32? = { _ in nil }
     ) async {
         do {
             var command = try parseAsRoot(arguments)

@@ -18,20 +18,57 @@ struct MarginServerCommand: AsyncParsableCommand {
 
     /// Runs the command; a failure prints one line on stderr and exits non-zero.
     static func main() async {
-        await mainWithOneLineErrors(name: "margin-server")
+        // 69 (sysexits' unavailable): the database could not be reached.
+        await mainWithOneLineErrors(name: "margin-server") { error in
+            if case SyncStoreError.unavailable = error { return 69 }
+            return nil
+        }
     }
 }
 
-/// The data directory option shared by every subcommand.
+/// Where the store is, for every subcommand: the embedded SQLite store in a data directory, or a
+/// PostgreSQL database that several instances share.
 struct DataOptions: ParsableArguments {
     @Option(help: "The data directory of the embedded SQLite store.")
     var data = "margin-data"
 
-    func open() throws -> SQLiteSyncStore {
-        do {
-            return try SQLiteSyncStore(directory: data)
-        } catch {
-            throw ValidationError("cannot open the store in \(data): \(error)")
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database instead of the embedded store: postgres://USER:PASS@HOST:PORT/DB.",
+            discussion: "MARGIN_DATABASE_URL gives it too; --database wins."))
+    var database: String?
+
+    @Option(help: "Connections the PostgreSQL pool keeps open at most.")
+    var databasePoolSize = 16
+
+    func validate() throws {
+        guard databasePoolSize > 0 else { throw ValidationError("--database-pool-size must be positive") }
+    }
+
+    /// The PostgreSQL address, when one is given.
+    var databaseURL: String? {
+        database ?? ProcessInfo.processInfo.environment["MARGIN_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Runs `body` with the store open: a PostgreSQL store is migrated first, and its connection
+    /// pool runs until `body` returns.
+    func withStore(_ body: @escaping @Sendable (any SyncStore) async throws -> Void) async throws {
+        guard let url = databaseURL else {
+            let store: SQLiteSyncStore
+            do {
+                store = try SQLiteSyncStore(directory: data)
+            } catch {
+                throw ValidationError("cannot open the store in \(data): \(error)")
+            }
+            try await body(store)
+            return
+        }
+        let store = PostgresSyncStore(address: try PostgresDatabaseURL(url), poolSize: databasePoolSize)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            try await body(store)
         }
     }
 }
@@ -126,12 +163,14 @@ struct Serve: AsyncParsableCommand {
         configuration.loginFailuresPerAddress = loginFailuresPerAddress
         configuration.recordLimits.maxNoteBodyBytes = maxNoteBodyBytes
         configuration.recordLimits.maxContentBytes = maxContentBytes
-        let store = try data.open()
         let host = host
-        let app = MarginServerApp.build(configuration: configuration, store: store) { port in
-            FileHandle.standardOutput.write(Data("margin-server listening on http://\(host):\(port)\n".utf8))
+        let configured = configuration
+        try await data.withStore { store in
+            let app = MarginServerApp.build(configuration: configured, store: store) { port in
+                FileHandle.standardOutput.write(Data("margin-server listening on http://\(host):\(port)\n".utf8))
+            }
+            try await app.runService()
         }
-        try await app.runService()
     }
 }
 
@@ -168,12 +207,14 @@ struct UserCommand: AsyncParsableCommand {
                 password = readLine(strippingNewline: true) ?? ""
             }
             guard Credentials.isValidPassword(password) else { throw ValidationError(Credentials.passwordRule) }
-            let store = try data.open()
             let hash = try await Credentials(bcryptCost: bcryptCost).hash(password: password)
-            do {
-                _ = try await store.createUser(name: name, passwordHash: hash)
-            } catch SyncStoreError.userExists {
-                throw ValidationError("the user \(name) exists already")
+            let name = name
+            try await data.withStore { store in
+                do {
+                    _ = try await store.createUser(name: name, passwordHash: hash)
+                } catch SyncStoreError.userExists {
+                    throw SyncStoreError.userExists(name)
+                }
             }
             print("added user \(name)")
         }
@@ -186,10 +227,12 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() async throws {
-            let users = try await data.open().users()
-            if users.isEmpty { print("No users.") }
+            let users = UsersBox()
+            try await data.withStore { store in users.value = try await store.users() }
+            let list = users.value
+            if list.isEmpty { print("No users.") }
             let formatter = ISO8601DateFormatter()
-            for user in users {
+            for user in list {
                 print(
                     "\(user.name)  since \(formatter.string(from: Date(timeIntervalSince1970: Double(user.createdAt) / 1000)))"
                 )
@@ -208,12 +251,14 @@ struct UserCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            do {
-                try await data.open().deleteUser(named: name)
-            } catch SyncStoreError.noSuchUser {
-                throw ValidationError("no user \(name)")
-            }
+            let name = name
+            try await data.withStore { store in try await store.deleteUser(named: name) }
             print("removed user \(name)")
         }
     }
+}
+
+/// The users a `user list` read, carried out of the store's scope.
+final class UsersBox: @unchecked Sendable {
+    var value: [User] = []
 }

@@ -20,8 +20,11 @@ import Testing
         watcher.executableURL = CLI.binDirectory.appendingPathComponent("margin")
         watcher.arguments = ["sync", "--watch", "--quiet"]
         watcher.environment = ProcessInfo.processInfo.environment.merging(["MARGIN_HOME": laptop.cli.home]) { $1 }
-        watcher.standardOutput = FileHandle.nullDevice
-        watcher.standardError = FileHandle.nullDevice
+        let logPath = Scratch.folder("watch") + "/watch.log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        watcher.standardOutput = log
+        watcher.standardError = log
         try watcher.run()
         defer {
             watcher.terminate()
@@ -37,7 +40,10 @@ import Testing
             arrived = try desktop.notes().contains { $0["body"] as? String == "from the laptop" }
             if !arrived { try await Task.sleep(for: .milliseconds(100)) }
         }
-        #expect(arrived, "the watcher pushed the other process's edit")
+        #expect(
+            arrived,
+            "the watcher pushed the other process's edit: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")"
+        )
         #expect(try laptop.pending() == 0)
 
         // And another machine's edit arrives on the watched one by itself.

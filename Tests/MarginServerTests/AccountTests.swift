@@ -5,8 +5,8 @@ import MarginTestSupport
 import Testing
 
 @Suite struct AccountTests {
-    @Test func signupLoginLogoutAndRevokedTokens() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func signupLoginLogoutAndRevokedTokens(backend: StoreBackend) async throws {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         #expect(token.count >= 43)
@@ -42,8 +42,10 @@ import Testing
         #expect(try await server.request("DELETE", "/v1/sessions/current", token: token).status == 401)
     }
 
-    @Test func loginsNameTheirMachinesForTheAccount() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func loginsNameTheirMachinesForTheAccount(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         _ = try await server.signup("ann")
         func login(_ user: String, device: String?, replica: String?) async throws -> ServerProcess.Reply {
@@ -136,8 +138,10 @@ import Testing
 
     /// `margin-server user rm` beside a running server: the account's tokens stop working at once,
     /// even one the server confirmed a moment before (its session cache still holds it).
-    @Test func anAccountRemovedByAnotherProcessIsRefusedAtOnce() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func anAccountRemovedByAnotherProcessIsRefusedAtOnce(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         let other = try await server.signup("bob")
@@ -145,7 +149,7 @@ import Testing
         #expect(try await server.sync(token, push: [writer.note("n-1", body: "x")]).reply.status == 200)
         let removed = try CLI.run(
             ServerProcess.binDirectory.appendingPathComponent("margin-server"),
-            ["user", "rm", "ann", "--data", server.data], home: nil, stdin: nil, environment: [:])
+            ["user", "rm", "ann"] + server.storeArguments, home: nil, stdin: nil, environment: [:])
         #expect(removed.status == 0, "\(removed.stderr)")
         let push = try await server.sync(token, push: [writer.note("n-2", body: "y")])
         #expect(push.reply.status == 401, "\(push.reply.text)")
@@ -156,8 +160,10 @@ import Testing
 
     /// A deleted account's token, still in the running server's session cache, must not reach the
     /// account created next (SQLite would hand it the freed id without AUTOINCREMENT).
-    @Test func aDeletedAccountsTokenNeverReachesTheNextAccount() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func aDeletedAccountsTokenNeverReachesTheNextAccount(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let old = try await server.signup("old")
         var writer = Writer("laptop")
@@ -165,7 +171,7 @@ import Testing
         #expect(try await server.request("GET", "/v1/devices", token: old, contentType: nil).status == 200)
         let removed = try CLI.run(
             ServerProcess.binDirectory.appendingPathComponent("margin-server"),
-            ["user", "rm", "old", "--data", server.data], home: nil, stdin: nil, environment: [:])
+            ["user", "rm", "old"] + server.storeArguments, home: nil, stdin: nil, environment: [:])
         #expect(removed.status == 0, "\(removed.stderr)")
         let new = try await server.signup("new")
         #expect(try await server.sync(new, push: [writer.note("n-new", body: "new")]).reply.status == 200)

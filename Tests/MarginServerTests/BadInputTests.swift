@@ -13,8 +13,10 @@ import Testing
         return try JSONSerialization.data(withJSONObject: ["since": NSNull(), "changes": [object]])
     }
 
-    @Test func badInputsGetTheRightStatusAndStoreNothing() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func badInputsGetTheRightStatusAndStoreNothing(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         let revoked = try await server.login("ann")
@@ -114,8 +116,8 @@ import Testing
         #expect(after.states == [existing])
     }
 
-    @Test func everyLimitIsEnforced() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func everyLimitIsEnforced(backend: StoreBackend) async throws {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         let before = try server.storeBytes()
@@ -175,8 +177,9 @@ import Testing
 
     /// A 422 names the record it refuses, by position and (once read) id, so that a client can
     /// hold that one back and send the rest; nothing of the request is stored.
-    @Test func anInvalidRecordIsNamedInTheProblem() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func anInvalidRecordIsNamedInTheProblem(backend: StoreBackend) async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         var writer = Writer("laptop")

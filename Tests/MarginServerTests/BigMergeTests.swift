@@ -8,8 +8,9 @@ import Testing
     /// Nine machines import nine different 2 MiB contents of one article: the merged record (about
     /// 18 MiB) is over the 16 MiB body limit, and still comes back as a page of its own, and the
     /// machine that edits it next can push it.
-    @Test func aRecordBiggerThanAPageTravelsAlone() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func aRecordBiggerThanAPageTravelsAlone(backend: StoreBackend) async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         var writer = Writer("notes")

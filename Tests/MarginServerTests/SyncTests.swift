@@ -4,8 +4,10 @@ import MarginTestSupport
 import Testing
 
 @Suite struct SyncTests {
-    @Test func pushPullPaginationAndIdempotentRepush() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func pushPullPaginationAndIdempotentRepush(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let laptop = try await server.signup("ann")
         let desktop = try await server.login("ann")
@@ -40,8 +42,10 @@ import Testing
 
     /// A push-only request (limit 0) answers with the span of the feed its own writes took, so a
     /// client with two pushes in flight can move its cursor without pulling its own records back.
-    @Test func pushOnlyRequestsReportTheSpanTheyWrote() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func pushOnlyRequestsReportTheSpanTheyWrote(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let laptop = try await server.signup("pia")
         let phone = try await server.login("pia")
@@ -78,8 +82,8 @@ import Testing
         #expect(try await server.sync(laptop, push: first, limit: 1001).reply.status == 400)
     }
 
-    @Test func concurrentEditsMergeOnTheServer() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func concurrentEditsMergeOnTheServer(backend: StoreBackend) async throws {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let laptopToken = try await server.signup("ann")
         let desktopToken = try await server.login("ann")
@@ -113,8 +117,10 @@ import Testing
         #expect(metrics.contains("margin_conflicts_created_total 2"))
     }
 
-    @Test func usersAreIsolatedEvenWhenTheyKnowTheIDs() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func usersAreIsolatedEvenWhenTheyKnowTheIDs(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let ann = try await server.signup("ann")
         let bob = try await server.signup("bob")
@@ -134,8 +140,10 @@ import Testing
         #expect(!changes.text.contains("private"))
     }
 
-    @Test func concurrentPushersAndAPollingReaderSeeEveryChangeOnceInOrder() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func concurrentPushersAndAPollingReaderSeeEveryChangeOnceInOrder(
+        backend: StoreBackend
+    ) async throws {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         let reader = try await server.login("ann")
@@ -183,8 +191,8 @@ import Testing
         }
     }
 
-    @Test func longPollWakesWhenAChangeArrives() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func longPollWakesWhenAChangeArrives(backend: StoreBackend) async throws {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         let start = try await server.sync(token)
@@ -214,8 +222,10 @@ import Testing
         #expect(timeout.status == 200 && timeout.json?["changes"] == .array([]))
     }
 
-    @Test func cursorsOlderThanTheRetentionWindowGet410() async throws {
-        let server = try ServerProcess(["--tombstone-retention", "1", "--purge-interval", "1"])
+    @Test(arguments: StoreBackend.allCases) func cursorsOlderThanTheRetentionWindowGet410(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(["--tombstone-retention", "1", "--purge-interval", "1"], backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
         var writer = Writer("laptop")
@@ -244,8 +254,10 @@ import Testing
         #expect(metrics.contains("\nmargin_change_subscriptions 0\n"), "\(metrics)")
     }
 
-    @Test func gracefulShutdownFinishesInFlightRequests() async throws {
-        let server = try ServerProcess()
+    @Test(arguments: StoreBackend.allCases) func gracefulShutdownFinishesInFlightRequests(backend: StoreBackend)
+        async throws
+    {
+        let server = try ServerProcess(backend: backend)
         let token = try await server.signup("ann")
         let start = try await server.sync(token)
         let waiting = Task {

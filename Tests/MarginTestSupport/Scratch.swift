@@ -7,7 +7,10 @@ public enum Scratch {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("margin-tests-\(getpid())").path
         try? FileManager.default.removeItem(atPath: path)  // a pid reused after a killed run
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(atPath: Scratch.root) }
+        // MARGIN_KEEP_SCRATCH keeps them, to read a failed run's server logs.
+        if ProcessInfo.processInfo.environment["MARGIN_KEEP_SCRATCH"] == nil {
+            atexit { try? FileManager.default.removeItem(atPath: Scratch.root) }
+        }
         return path
     }()
 

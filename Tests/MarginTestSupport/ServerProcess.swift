@@ -3,7 +3,51 @@ import MarginClient
 import MarginCurl
 import MarginShared
 
-/// A real `margin-server` process on 127.0.0.1 with a fresh data directory.
+/// The server's stores: the embedded SQLite one, and PostgreSQL.
+public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    /// Its name, as test cases show it.
+    public var description: String { rawValue }
+
+    /// The PostgreSQL role tests make their databases with (CREATEDB): `MARGIN_TEST_DATABASE_URL`,
+    /// else the one `scripts/setup` provisions.
+    public static var adminURL: String {
+        ProcessInfo.processInfo.environment["MARGIN_TEST_DATABASE_URL"]
+            ?? "postgres://margin:margin@127.0.0.1:5432/margin"
+    }
+
+    /// A new, empty PostgreSQL database; its URL.
+    public static func freshDatabase() throws -> String {
+        let name = "margin_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try psql(adminURL, "CREATE DATABASE \(name)")
+        guard var url = URLComponents(string: adminURL) else { throw HarnessError("bad MARGIN_TEST_DATABASE_URL") }
+        url.path = "/" + name
+        return url.string!
+    }
+
+    /// Runs one statement with psql and returns its unaligned output.
+    @discardableResult
+    public static func psql(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        let failure = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw HarnessError("psql \(sql): \(String(decoding: failure, as: UTF8.self))")
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// A real `margin-server` process on 127.0.0.1 with a fresh data directory (or database).
 public final class ServerProcess: @unchecked Sendable {
     /// The server process.
     public let process = Process()
@@ -12,18 +56,29 @@ public final class ServerProcess: @unchecked Sendable {
     /// Where the server listens.
     public private(set) var baseURL: URL
     let extra: [String]
+    /// The PostgreSQL database it serves, when it runs on one.
+    public let database: String?
+    /// Whether this server made its database (and drops it when it stops).
+    private let ownsDatabase: Bool
     private let output: Pipe
     private let transport = CurlTransport()
 
-    /// Starts a server on a free port (or `port`) with a new data directory (or `data`).
-    public init(_ extra: [String] = [], data: String? = nil, port: Int = 0) throws {
+    /// Starts a server on a free port (or `port`) with a new data directory (or `data`); on
+    /// PostgreSQL, on a new database (or `database`, which another instance may serve too).
+    public init(
+        _ extra: [String] = [], data: String? = nil, port: Int = 0, backend: StoreBackend = .sqlite,
+        database: String? = nil
+    ) throws {
         self.extra = extra
+        self.database = backend == .postgres || database != nil ? try database ?? StoreBackend.freshDatabase() : nil
+        ownsDatabase = database == nil && self.database != nil
         self.data =
             data
             ?? Scratch.folder("server")
         process.executableURL = Self.binDirectory.appendingPathComponent("margin-server")
         process.arguments =
-            ["serve", "--port", String(port), "--data", self.data, "--bcrypt-cost", "4", "--log-level", "info"] + extra
+            ["serve", "--port", String(port), "--data", self.data, "--bcrypt-cost", "4", "--log-level", "info"]
+            + (self.database.map { ["--database", $0] } ?? []) + extra
         output = Pipe()
         process.standardOutput = output
         try FileManager.default.createDirectory(atPath: self.data, withIntermediateDirectories: true)
@@ -52,11 +107,19 @@ public final class ServerProcess: @unchecked Sendable {
         baseURL = url
     }
 
-    /// Stops the server with SIGTERM and waits for it.
+    /// The `margin-server` options that name this server's store, for its other subcommands.
+    public var storeArguments: [String] {
+        database.map { ["--database", $0] } ?? ["--data", data]
+    }
+
+    /// Stops the server with SIGTERM and waits for it; a database it made is dropped.
     public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
+        }
+        if ownsDatabase, let database, let name = URLComponents(string: database)?.path.dropFirst() {
+            _ = try? StoreBackend.psql(StoreBackend.adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
         }
     }
 
@@ -68,8 +131,15 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// The bytes of the store files (database and write-ahead log).
+    /// The bytes of the store files (database and write-ahead log); on PostgreSQL, every account,
+    /// session and record as text.
     public func storeBytes() throws -> Data {
+        if let database {
+            let dump = try ["users ORDER BY id", "sessions ORDER BY token_hash", "records ORDER BY user_id, id"].map {
+                try StoreBackend.psql(database, "SELECT * FROM \($0)")
+            }
+            return Data(dump.joined(separator: "\n").utf8)
+        }
         var bytes = Data()
         for suffix in ["", "-wal"] {
             let path = data + "/margin-server.sqlite" + suffix

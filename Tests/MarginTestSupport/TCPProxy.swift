@@ -71,7 +71,13 @@ public final class TCPProxy: @unchecked Sendable {
 
     /// Stops accepting.
     public func stop() {
-        lock.withLock { stopped = true }
+        // Once: `deinit` stops it too, and a second close could close whatever the process
+        // opened since under the same number (another test's socket or pipe).
+        let first = lock.withLock {
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
@@ -87,10 +93,11 @@ public final class TCPProxy: @unchecked Sendable {
                 close(client)
                 continue
             }
-            Thread.detachNewThread { Self.pump(from: client, to: upstream, limit: nil) { false } }
+            let pair = SocketPair(client, upstream)
+            Thread.detachNewThread { Self.pump(from: client, to: upstream, pair: pair, limit: nil) { false } }
             Thread.detachNewThread { [self] in
                 // Only answers that reach the limit count against the cuts.
-                Self.pump(from: upstream, to: client, limit: cutAfterBytes, first: { self.holdIfAsked() }) {
+                Self.pump(from: upstream, to: client, pair: pair, limit: cutAfterBytes, first: { self.holdIfAsked() }) {
                     self.lock.withLock {
                         guard self.cutsLeft > 0 else { return false }
                         self.cutsLeft -= 1
@@ -104,7 +111,7 @@ public final class TCPProxy: @unchecked Sendable {
 
     /// Copies bytes until either side closes, or until `limit` bytes when `cut` agrees, then closes both.
     private static func pump(
-        from source: Int32, to sink: Int32, limit: Int?, first: () -> Void = {}, cut: () -> Bool
+        from source: Int32, to sink: Int32, pair: SocketPair, limit: Int?, first: () -> Void = {}, cut: () -> Bool
     ) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var total = 0
@@ -124,17 +131,44 @@ public final class TCPProxy: @unchecked Sendable {
             }
             var sent = 0
             while sent < toSend {
-                let written = buffer.withUnsafeBytes { write(sink, $0.baseAddress! + sent, toSend - sent) }
+                // send with MSG_NOSIGNAL: a write to a client that was killed must not SIGPIPE the tests.
+                let written = buffer.withUnsafeBytes {
+                    send(sink, $0.baseAddress! + sent, toSend - sent, Int32(MSG_NOSIGNAL))
+                }
                 if written <= 0 { break }
                 sent += written
             }
             total += toSend
             if let cutAt = limit, total >= cutAt { break }
         }
-        shutdown(source, Int32(SHUT_RDWR))
-        shutdown(sink, Int32(SHUT_RDWR))
-        close(source)
-        close(sink)
+        pair.finished()
+    }
+
+    /// The two sockets of one relayed connection, shut down by the first pump to finish (which
+    /// ends the other's read) and closed by the second: closing one twice could close whatever
+    /// the process opened since under the same number.
+    final class SocketPair: @unchecked Sendable {
+        private let lock = NSLock()
+        private let sockets: (Int32, Int32)
+        private var done = 0
+
+        init(_ first: Int32, _ second: Int32) {
+            sockets = (first, second)
+        }
+
+        func finished() {
+            let count = lock.withLock {
+                done += 1
+                return done
+            }
+            if count == 1 {
+                shutdown(sockets.0, Int32(SHUT_RDWR))
+                shutdown(sockets.1, Int32(SHUT_RDWR))
+            } else {
+                close(sockets.0)
+                close(sockets.1)
+            }
+        }
     }
 
     /// A listening socket on 127.0.0.1 with a free port.
