@@ -409,19 +409,11 @@ public final class PostgresSyncStore: SyncStore, Service {
                 try await connection.query(
                     "SELECT pg_notify(\(Self.channel), \(String(userID)))", logger: logger)
             }
-            if limit == 0 {
-                var page = ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
-                page.pushOnly = true
-                page.base =
-                    startSequence == (since?.sequence ?? 0) ? since : Cursor(epoch: epoch, sequence: startSequence)
-                return (outcome, page)
-            }
-            if (since?.sequence ?? 0) == startSequence && outcome.merged <= limit
-                && echoes.reduce(0, { $0 + $1.count }) <= pageBytes
+            if let page = ChangePage.afterPush(
+                echoes: echoes, from: startSequence, to: sequence, since: since, limit: limit,
+                merged: outcome.merged, pageBytes: pageBytes, epoch: epoch)
             {
-                return (
-                    outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
-                )
+                return (outcome, page)
             }
             let pushedBytes = Dictionary(pushed.map { ($0.state.id, $0.bytes) }) { _, last in last }
             let page = try await Self.changes(
@@ -439,31 +431,13 @@ public final class PostgresSyncStore: SyncStore, Service {
         let rows = try await connection.query(
             "SELECT id, state, seq FROM records WHERE user_id = \(userID) AND seq > \(after) ORDER BY seq LIMIT \(limit + 1)",
             logger: logger)
-        var more = false
-        var states: [[UInt8]] = []
-        var bytesInPage = 0
-        var last = after
-        var count = 0
+        var builder = PageBuilder(after: after, limit: limit, maxBytes: maxBytes, skip: skip)
+        var full = false
         for try await (id, state, seq) in rows.decode((String, String, Int64).self) {
-            count += 1
-            // Past the page: the rest of the rows are read and dropped (at most one more row).
-            if more { continue }
-            if count > limit {
-                more = true
-                continue
-            }
-            let bytes = Array(state.utf8)
-            if !states.isEmpty && bytesInPage + bytes.count > maxBytes {
-                more = true
-                continue
-            }
-            last = seq
-            if let pushed = skip[id], pushed == bytes { continue }
-            bytesInPage += bytes.count
-            states.append(bytes)
+            // Past a full page the rest of the rows (one at most) are read and dropped.
+            if !full { full = !builder.take(id: id, state: Array(state.utf8), sequence: seq) }
         }
-        if !more { last = latest }
-        return ChangePage(states: states, cursor: Cursor(epoch: epoch, sequence: last), more: more)
+        return builder.page(latest: latest, epoch: epoch)
     }
 
     /// The changes after `since`, read in one snapshot.

@@ -315,23 +315,11 @@ public final class SQLiteSyncStore: SyncStore {
                 ])
             }
             // Push only: what this request stored differently, and the span its writes took.
-            if limit == 0 {
-                var page = ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
-                page.pushOnly = true
-                // Where the request's own cursor already stood, the client's own token comes back
-                // (null stays null), so a client that never synced can place the span as well.
-                page.base =
-                    startSequence == (since?.sequence ?? 0) ? since : Cursor(epoch: epoch, sequence: startSequence)
-                return (outcome, page)
-            }
-            // A pusher that was up to date gets back only what this request changed differently:
-            // no need to read the rows it just wrote.
-            if (since?.sequence ?? 0) == startSequence && outcome.merged <= limit
-                && echoes.reduce(0, { $0 + $1.count }) <= pageBytes
+            if let page = ChangePage.afterPush(
+                echoes: echoes, from: startSequence, to: sequence, since: since, limit: limit,
+                merged: outcome.merged, pageBytes: pageBytes, epoch: epoch)
             {
-                return (
-                    outcome, ChangePage(states: echoes, cursor: Cursor(epoch: epoch, sequence: sequence), more: false)
-                )
+                return (outcome, page)
             }
             // What the pusher already holds is left out of its page (built only here: the fast
             // paths above do not need it).
@@ -373,30 +361,12 @@ public final class SQLiteSyncStore: SyncStore {
     ) throws -> ChangePage {
         let statement = try db.cachedStatement(
             sql: "SELECT id, state, seq FROM records WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-        let cursor = try Row.fetchCursor(statement, arguments: [userID, after, limit + 1])
-        var more = false
-        var states: [[UInt8]] = []
-        var bytesInPage = 0
-        var last = after
-        var rows = 0
-        while let row = try cursor.next() {
-            rows += 1
-            if rows > limit {
-                more = true
-                break
-            }
-            let bytes = [UInt8](row["state"] as Data)
-            if !states.isEmpty && bytesInPage + bytes.count > maxBytes {
-                more = true
-                break
-            }
-            last = row["seq"]
-            if let pushed = skip[row["id"] as String], pushed == bytes { continue }
-            bytesInPage += bytes.count
-            states.append(bytes)
-        }
-        if !more { last = latest }
-        return ChangePage(states: states, cursor: Cursor(epoch: epoch, sequence: last), more: more)
+        let rows = try Row.fetchCursor(statement, arguments: [userID, after, limit + 1])
+        var builder = PageBuilder(after: after, limit: limit, maxBytes: maxBytes, skip: skip)
+        while let row = try rows.next(),
+            builder.take(id: row["id"], state: [UInt8](row["state"] as Data), sequence: row["seq"])
+        {}
+        return builder.page(latest: latest, epoch: epoch)
     }
 
     /// The changes after `since` without pushing anything (a read-only transaction).
