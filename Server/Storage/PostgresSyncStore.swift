@@ -13,14 +13,20 @@ public final class PostgresSyncStore: SyncStore, Service {
     let logger: Logger
     /// Bytes of records one page holds at most, unless its first record alone is bigger.
     let pageBytes: Int
+    /// How long a request waits for a pooled connection before it is told the database is away.
+    let leaseTimeout: Duration
     /// The NOTIFY channel pushes announce themselves on.
     static let channel = "margin_changes"
     private let epochBox = EpochBox()
 
     /// A store on `address` with at most `poolSize` connections; `run()` must be running (it is
     /// a service) for it to reach the database, and `migrate()` must have succeeded.
-    public init(address: PostgresDatabaseURL, poolSize: Int = 16, pageBytes: Int = 16 * 1024 * 1024) {
+    public init(
+        address: PostgresDatabaseURL, poolSize: Int = 16, pageBytes: Int = 16 * 1024 * 1024,
+        leaseTimeout: Duration = .seconds(3)
+    ) {
         self.address = address
+        self.leaseTimeout = leaseTimeout
         self.pageBytes = pageBytes
         var logger = Logger(label: "margin-server.postgres")
         logger.logLevel = .warning
@@ -30,6 +36,7 @@ public final class PostgresSyncStore: SyncStore, Service {
             database: address.database, tls: .disable)
         configuration.options.maximumConnections = max(1, poolSize)
         configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(3)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
@@ -161,20 +168,54 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     /// Runs `body` on a pooled connection, mapping a lost or unreachable database to `unavailable`.
+    ///
+    /// The pool waits for ever for a connection while the database is away (it keeps dialling):
+    /// a request that has none after `leaseTimeout` gets `unavailable` (503) instead.
     @discardableResult
-    func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws
+        -> T
+    {
+        let leased = LeaseFlag()
+        let client = client
+        let leaseTimeout = leaseTimeout
         do {
-            return try await client.withConnection(body)
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: leaseTimeout)
+                    guard leased.isSet else {
+                        throw SyncStoreError.unavailable("no database connection within \(leaseTimeout)")
+                    }
+                    return nil  // leased in time: the query may take as long as it takes
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let value = result { return value }
+                }
+                throw SyncStoreError.unavailable("the database request ended without an answer")
+            }
         } catch let error as SyncStoreError {
             throw error
-        } catch let error as PSQLError where Self.isUnavailable(error) {
+        } catch let error as PSQLError where !Self.isUnavailable(error) {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The connection broke, or the pool could not make one: the database is away.
             throw SyncStoreError.unavailable(Self.describe(error))
         }
     }
 
     /// Runs `body` in a transaction (rolled back when it throws), mapping a lost or unreachable
     /// database to `unavailable`.
-    func transaction<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    @discardableResult
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
         let logger = logger
         return try await withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
@@ -201,6 +242,7 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Creates an account with an already-hashed password.
     public func createUser(name: String, passwordHash: String) async throws -> User {
+        let logger = logger
         let createdAt = Self.now()
         return try await withConnection { connection in
             let rows = try await connection.query(
@@ -215,7 +257,8 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// The account and its password hash, or nil.
     public func user(named name: String) async throws -> (User, passwordHash: String)? {
-        try await withConnection { connection in
+        let logger = logger
+        return try await withConnection { connection -> (User, passwordHash: String)? in
             let rows = try await connection.query(
                 "SELECT id, created_at, password_hash FROM users WHERE name = \(name)", logger: logger)
             for try await (id, createdAt, hash) in rows.decode((Int64, Int64, String).self) {
@@ -227,7 +270,8 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Every account, by name.
     public func users() async throws -> [User] {
-        try await withConnection { connection in
+        let logger = logger
+        return try await withConnection { connection in
             var users: [User] = []
             let rows = try await connection.query(
                 "SELECT id, name, created_at FROM users ORDER BY name", logger: logger)
@@ -240,7 +284,8 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Deletes an account with its sessions and records.
     public func deleteUser(named name: String) async throws {
-        try await withConnection { connection in
+        let logger = logger
+        return try await withConnection { connection in
             let rows = try await connection.query("DELETE FROM users WHERE name = \(name) RETURNING id", logger: logger)
             for try await _ in rows.decode(Int64.self) { return }
             throw SyncStoreError.noSuchUser(name)
@@ -249,6 +294,7 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Stores a new session token's hash for a user.
     public func createSession(userID: Int64, tokenHash: String, device: String?) async throws {
+        let logger = logger
         let createdAt = Self.now()
         try await withConnection { connection in
             try await connection.query(
@@ -262,7 +308,8 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// The user a session token hash belongs to, or nil. Read from the database every time, so a
     /// logout or `user rm` through any instance holds on every instance at once.
     public func user(forTokenHash tokenHash: String) async throws -> User? {
-        try await withConnection { connection in
+        let logger = logger
+        return try await withConnection { connection -> User? in
             let rows = try await connection.query(
                 """
                 SELECT u.id, u.name, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id
@@ -277,7 +324,8 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Revokes a session; throws `noSuchSession` when it was not there.
     public func deleteSession(tokenHash: String) async throws {
-        try await withConnection { connection in
+        let logger = logger
+        return try await withConnection { connection in
             let rows = try await connection.query(
                 "DELETE FROM sessions WHERE token_hash = \(tokenHash) RETURNING user_id", logger: logger)
             for try await _ in rows.decode(Int64.self) { return }
@@ -287,6 +335,7 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Remembers the name of the user's machine whose edits carry `replica`.
     public func nameDevice(userID: Int64, replica: ReplicaID, name: String) async throws {
+        let logger = logger
         let seenAt = Self.now()
         try await withConnection { connection in
             try await connection.query(
@@ -299,7 +348,8 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// The user's named machines, by name.
     public func devices(userID: Int64) async throws -> [Device] {
-        try await transaction { connection in
+        let logger = logger
+        return try await transaction { connection in
             try await Self.latestSequence(
                 connection, userID: userID, checking: nil, epoch: "", lock: false, logger: logger)
             var devices: [Device] = []
@@ -522,6 +572,14 @@ public final class PostgresSyncStore: SyncStore, Service {
             }
         }
     }
+}
+
+/// Set once a pooled connection was handed over.
+final class LeaseFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// The epoch, read once at `migrate()` and only read after.

@@ -17,6 +17,8 @@ public final class TCPProxy: @unchecked Sendable {
     private var connectionCount = 0
     private var stopped = false
     private var holdsLeft = 0
+    private var paused = false
+    private var open: [SocketPair] = []
     private var heldCount = 0
     private let released = NSCondition()
     private var releases = 0
@@ -36,6 +38,22 @@ public final class TCPProxy: @unchecked Sendable {
     public var cuts: Int { lock.withLock { cutCount } }
     /// Connections accepted so far.
     public var connections: Int { lock.withLock { connectionCount } }
+
+    /// Cuts every relayed connection and refuses new ones until `resume()`: the far side is gone,
+    /// as when a database restarts.
+    public func pause() {
+        let cut = lock.withLock {
+            paused = true
+            defer { open = [] }
+            return open
+        }
+        for pair in cut { pair.cut() }
+    }
+
+    /// Relays new connections again.
+    public func resume() {
+        lock.withLock { paused = false }
+    }
 
     /// Holds back the next `count` answers (each from its first byte) until `release()`.
     public func holdNextAnswers(_ count: Int) {
@@ -88,12 +106,16 @@ public final class TCPProxy: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
-            lock.withLock { connectionCount += 1 }
-            guard let upstream = try? Self.connect(port: upstreamPort) else {
+            let refused = lock.withLock {
+                connectionCount += 1
+                return paused
+            }
+            guard !refused, let upstream = try? Self.connect(port: upstreamPort) else {
                 close(client)
                 continue
             }
             let pair = SocketPair(client, upstream)
+            lock.withLock { open.append(pair) }
             Thread.detachNewThread { Self.pump(from: client, to: upstream, pair: pair, limit: nil) { false } }
             Thread.detachNewThread { [self] in
                 // Only answers that reach the limit count against the cuts.
@@ -156,17 +178,25 @@ public final class TCPProxy: @unchecked Sendable {
             sockets = (first, second)
         }
 
-        func finished() {
-            let count = lock.withLock {
-                done += 1
-                return done
-            }
-            if count == 1 {
+        /// Shuts both down from outside (the pumps then finish and close them).
+        func cut() {
+            lock.withLock {
+                guard done < 2 else { return }
                 shutdown(sockets.0, Int32(SHUT_RDWR))
                 shutdown(sockets.1, Int32(SHUT_RDWR))
-            } else {
-                close(sockets.0)
-                close(sockets.1)
+            }
+        }
+
+        func finished() {
+            lock.withLock {
+                done += 1
+                if done == 1 {
+                    shutdown(sockets.0, Int32(SHUT_RDWR))
+                    shutdown(sockets.1, Int32(SHUT_RDWR))
+                } else {
+                    close(sockets.0)
+                    close(sockets.1)
+                }
             }
         }
     }
