@@ -9,7 +9,7 @@ public final class TCPProxy: @unchecked Sendable {
     /// The port clients connect to.
     public private(set) var port: Int = 0
     private let listener: Int32
-    private let upstreamPort: Int
+    private var upstream: Int
     private let lock = NSLock()
     private var cutsLeft: Int
     private let cutAfterBytes: Int
@@ -26,7 +26,7 @@ public final class TCPProxy: @unchecked Sendable {
     /// Relays to `upstreamPort`; the first `cuts` connections whose answers pass `cutAfterBytes`
     /// bytes are closed at that point.
     public init(upstreamPort: Int, cuts: Int = 0, cutAfterBytes: Int = 1_000) throws {
-        self.upstreamPort = upstreamPort
+        self.upstream = upstreamPort
         self.cutsLeft = cuts
         self.cutAfterBytes = cutAfterBytes
         listener = try Self.listen()
@@ -48,6 +48,11 @@ public final class TCPProxy: @unchecked Sendable {
             return open
         }
         for pair in cut { pair.cut() }
+    }
+
+    /// Relays new connections to `port` from now on (a load balancer failing over).
+    public func switchUpstream(to port: Int) {
+        lock.withLock { upstream = port }
     }
 
     /// Relays new connections again.
@@ -110,7 +115,8 @@ public final class TCPProxy: @unchecked Sendable {
                 connectionCount += 1
                 return paused
             }
-            guard !refused, let upstream = try? Self.connect(port: upstreamPort) else {
+            let port = lock.withLock { upstream }
+            guard !refused, let upstream = try? Self.connect(port: port) else {
                 close(client)
                 continue
             }
