@@ -40,23 +40,23 @@ final class LoginThrottle: Sendable {
         self.now = now
     }
 
-    /// Seconds until `user` from `address` may try again, or nil when it may now.
-    func retryAfter(user: String, address: String) -> Int64? {
+    /// Seconds until `user` (when given) from `address` may try again, or nil when it may now.
+    func retryAfter(user: String?, address: String) -> Int64? {
         let time = now()
         return state.withLockedValue { state in
             let waits = [
-                Self.wait(state.users[user], rule: perUser, at: time),
+                user.flatMap { Self.wait(state.users[$0], rule: perUser, at: time) },
                 Self.wait(state.addresses[address], rule: perAddress, at: time),
             ].compactMap { $0 }
             return waits.max()
         }
     }
 
-    /// Counts a failed login.
-    func failed(user: String, address: String) {
+    /// Counts a failed login against `user` (when given) and `address`.
+    func failed(user: String?, address: String) {
         let time = now()
         state.withLockedValue { state in
-            Self.count(&state.users, user, rule: perUser, at: time, capacity: capacity)
+            if let user { Self.count(&state.users, user, rule: perUser, at: time, capacity: capacity) }
             Self.count(&state.addresses, address, rule: perAddress, at: time, capacity: capacity)
         }
     }

@@ -47,7 +47,7 @@ struct SyncRoutes: Sendable {
         // Each signup costs a slow hash: counted against the address like a failed login.
         let address = Self.address(context)
         try checkThrottle(user: nil, address: address)
-        throttle.failed(user: "", address: address)
+        throttle.failed(user: nil, address: address)
         guard Credentials.isValidUsername(username) else {
             throw Problem(
                 .unprocessableContent, "invalid-account", "Invalid account",
@@ -106,7 +106,7 @@ struct SyncRoutes: Sendable {
 
     /// Refuses with 429 while the user or the address has failed too often.
     func checkThrottle(user: String?, address: String) throws {
-        guard let wait = throttle.retryAfter(user: user ?? "", address: address) else { return }
+        guard let wait = throttle.retryAfter(user: user, address: address) else { return }
         var problem = Problem(
             .tooManyRequests, "too-many-attempts", "Too many attempts",
             detail: "too many failed attempts; try again in \(wait) s")

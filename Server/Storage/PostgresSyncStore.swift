@@ -542,10 +542,9 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Listens for pushes made through other instances. NOTIFY is only a hint: after a lost
     /// listener connection every waiter is woken to read the feed again, then it listens anew.
     public func watchOtherInstances(_ wake: @escaping @Sendable (Int64?) -> Void) async throws {
-        var configuration = PostgresConnection.Configuration(
+        let configuration = PostgresConnection.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password,
             database: address.database, tls: .disable)
-        configuration.options.requireBackendKeyData = true
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(

@@ -44,6 +44,18 @@ import Testing
         #expect(signup.status == 429, "signups from the address wait too")
     }
 
+    /// Signups count against their address only: no username's budget is shared between them.
+    @Test func signupsAreNotThrottledByTheUsernameRule() async throws {
+        let server = try ServerProcess(["--login-failures-per-user", "2", "--login-failures-per-address", "100"])
+        defer { server.stop() }
+        for index in 0..<5 {
+            let created = try await server.json(
+                "POST", "/v1/accounts",
+                .object([("username", .string("user\(index)")), ("password", .string("long enough"))]))
+            #expect(created.status == 201, "signup \(index): \(created.text)")
+        }
+    }
+
     /// At the real cost: an unknown user's password is checked against a hash of the same cost.
     @Test func anUnknownUserCostsAHashOfTheConfiguredCost() async throws {
         let credentials = Credentials(bcryptCost: 12)
