@@ -106,11 +106,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Bytes of UTF-8 in one article's content; longer ones are refused (422).")
     var maxContentBytes = RecordLimits.default.maxContentBytes
 
-    @Option(help: "Failed logins one username may have per minute before its logins get 429.")
+    @Option(help: "Failed logins one username may have per window before its logins get 429.")
     var loginFailuresPerUser = 10
 
-    @Option(help: "Failed logins and signups one client address may have per minute before it gets 429.")
+    @Option(help: "Failed logins and signups one client address may have per window before it gets 429.")
     var loginFailuresPerAddress = 30
+
+    @Option(help: "The login throttle's window, in seconds.")
+    var loginWindow: Int64 = 60
 
     @Option(help: "Seconds a kept-alive connection may sit idle between requests.")
     var idleTimeout = 60.0
@@ -134,7 +137,7 @@ struct Serve: AsyncParsableCommand {
             guard value > 0, value <= 86_400 else { throw ValidationError("the \(name) timeout must be 0 to 86400 s") }
         }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
-        guard loginFailuresPerUser > 0, loginFailuresPerAddress > 0 else {
+        guard loginFailuresPerUser > 0, loginFailuresPerAddress > 0, loginWindow > 0 else {
             throw ValidationError("login limits must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
@@ -161,6 +164,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxConnections = maxConnections
         configuration.loginFailuresPerUser = loginFailuresPerUser
         configuration.loginFailuresPerAddress = loginFailuresPerAddress
+        configuration.loginWindowSeconds = loginWindow
         configuration.recordLimits.maxNoteBodyBytes = maxNoteBodyBytes
         configuration.recordLimits.maxContentBytes = maxContentBytes
         let host = host

@@ -78,7 +78,8 @@ public final class ServerProcess: @unchecked Sendable {
         process.executableURL = Self.binDirectory.appendingPathComponent("margin-server")
         process.arguments =
             ["serve", "--port", String(port), "--data", self.data, "--bcrypt-cost", "4", "--log-level", "info"]
-            + (self.database.map { ["--database", $0] } ?? []) + extra
+            // A small pool: the suite runs many servers at once on one PostgreSQL (100 connections).
+            + (self.database.map { ["--database", $0, "--database-pool-size", "3"] } ?? []) + extra
         output = Pipe()
         process.standardOutput = output
         try FileManager.default.createDirectory(atPath: self.data, withIntermediateDirectories: true)
