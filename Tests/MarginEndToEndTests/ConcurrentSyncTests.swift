@@ -26,14 +26,7 @@ import Testing
         defer { server.stop() }
         let proxy = try TCPProxy(upstreamPort: server.baseURL.port!)
         defer { proxy.stop() }
-        let a = try Machine()
-        let b = try Machine()
-        try a.run("import", CLI.seedPath)
-        try a.signup(server)
-        try a.run("sync")
-        try b.login("http://127.0.0.1:\(proxy.port)")
-        try b.run("sync")
-        let article = try a.mainArticle()
+        let (a, b, article) = try twoMachines(server, secondAt: "http://127.0.0.1:\(proxy.port)")
         try a.run("note", "add", article, "--quote", "potash", "--body", "doomed")
         try a.run("sync")
         let note = try a.notes()[0]["id"] as! String

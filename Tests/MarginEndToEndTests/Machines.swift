@@ -49,6 +49,20 @@ struct Machine {
     }
 }
 
+/// Two machines on one new account, both holding the seed article after a sync: the first signs
+/// up at `server`, the second logs in at `address` (the server's own by default; a proxy's, say).
+/// Returns them with the main article's id.
+func twoMachines(_ server: ServerProcess, secondAt address: String? = nil) throws -> (Machine, Machine, String) {
+    let first = try Machine()
+    let second = try Machine()
+    try first.run("import", CLI.seedPath)
+    try first.signup(server)
+    try first.run("sync")
+    try second.login(address ?? server.baseURL.absoluteString)
+    try second.run("sync")
+    return (first, second, try first.mainArticle())
+}
+
 /// Reads a counter from the server's /metrics.
 func metric(_ server: ServerProcess, _ name: String) async throws -> Int {
     let text = try await server.request("GET", "/metrics", contentType: nil).text

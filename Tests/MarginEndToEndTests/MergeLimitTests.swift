@@ -9,14 +9,7 @@ import Testing
     @Test func twoMachinesTagsPastTheLimitStillSync() async throws {
         let server = try ServerProcess()
         defer { server.stop() }
-        let laptop = try Machine()
-        let desktop = try Machine()
-        try laptop.run("import", CLI.seedPath)
-        try laptop.signup(server)
-        try laptop.run("sync")
-        try desktop.login(server.baseURL.absoluteString)
-        try desktop.run("sync")
-        let article = try laptop.mainArticle()
+        let (laptop, desktop, article) = try twoMachines(server)
 
         try laptop.cli.must(["tag", "add", article] + (0..<40).map { "laptop-\($0)" }, environment: [:])
         try desktop.cli.must(["tag", "add", article] + (0..<40).map { "desktop-\($0)" }, environment: [:])

@@ -7,14 +7,7 @@ import Testing
     @Test func aWatcherPushesAnotherProcesssEditAndPullsOtherMachines() async throws {
         let server = try ServerProcess()
         defer { server.stop() }
-        let laptop = try Machine()
-        let desktop = try Machine()
-        try laptop.run("import", CLI.seedPath)
-        try laptop.signup(server)
-        try laptop.run("sync")
-        try desktop.login(server.baseURL.absoluteString)
-        try desktop.run("sync")
-        let article = try laptop.mainArticle()
+        let (laptop, desktop, article) = try twoMachines(server)
 
         let watcher = Process()
         watcher.executableURL = CLI.binDirectory.appendingPathComponent("margin")
