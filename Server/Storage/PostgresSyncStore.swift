@@ -381,9 +381,7 @@ public final class PostgresSyncStore: SyncStore, Service {
         for try await (sequence, purged) in try await connection.query(query, logger: logger).decode(
             (Int64, Int64).self)
         {
-            if let since, since.epoch != epoch || since.sequence < purged || since.sequence > sequence {
-                throw SyncStoreError.cursorExpired
-            }
+            try Cursor.check(since, epoch: epoch, latest: sequence, purged: purged)
             return sequence
         }
         throw SyncStoreError.noSuchUser(String(userID))

@@ -295,7 +295,8 @@ public final class SQLiteSyncStore: SyncStore {
                 case .unchanged: continue
                 case .refused(let error): throw SyncStoreError.invalidRecord(id: state.id, index: index, error)
                 case .insert:
-                    // Gone between the insert above and the read (purged): store it as it came.
+                    // Not reached (the insert above found a row, read in this same transaction);
+                    // storing the state as it came is what an insert would have done.
                     (merged, before, bytes) = (state, nil, record.bytes)
                 case .merged(let mergedState, let mergedBytes, let previous, let isIncoming):
                     (merged, before, bytes) = (mergedState, previous, mergedBytes)
@@ -339,9 +340,7 @@ public final class SQLiteSyncStore: SyncStore {
             throw SyncStoreError.noSuchUser(String(userID))
         }
         let sequence: Int64 = user["seq"]
-        if let since, since.epoch != epoch || since.sequence < user["purged_seq"] || since.sequence > sequence {
-            throw SyncStoreError.cursorExpired
-        }
+        try Cursor.check(since, epoch: epoch, latest: sequence, purged: user["purged_seq"])
         return sequence
     }
 

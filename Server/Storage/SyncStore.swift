@@ -57,6 +57,14 @@ public struct Cursor: Hashable, Sendable {
 }
 
 extension Cursor {
+    /// Checks that a feed of store `epoch` standing at `latest`, with deletes forgotten up to
+    /// `purged`, can continue from `since`: same store, not before forgotten deletes, not ahead.
+    static func check(_ since: Cursor?, epoch: String, latest: Int64, purged: Int64) throws(SyncStoreError) {
+        if let since, since.epoch != epoch || since.sequence < purged || since.sequence > latest {
+            throw .cursorExpired
+        }
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     static func isLetterOrDigit(_ byte: UInt8) -> Bool {
