@@ -24,6 +24,7 @@ public enum MarginServerApp {
                 perUser: .init(failures: configuration.loginFailuresPerUser, window: configuration.loginWindowSeconds),
                 perAddress: .init(
                     failures: configuration.loginFailuresPerAddress, window: configuration.loginWindowSeconds)),
+            authenticator: SessionAuthenticator(store: store, cache: SessionCache()),
             dummyHash: credentials.dummyHash()
         ).register(on: router)
         return Application(

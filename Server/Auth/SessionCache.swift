@@ -1,80 +1,57 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Session tokens the store confirmed recently, so that most requests authenticate without a read.
+/// Sessions the store confirmed recently, so that most requests find their account without a read.
 ///
-/// What this process revokes (a logout, an account deleted through the store) leaves at once. What
-/// another process revokes in the same store (`margin-server user rm` beside a running server) is
-/// noticed within `lifetime`; until then the store itself refuses a deleted account's requests.
+/// A cached session is a lookup, not a grant: each store checks the session again inside the
+/// request's own transaction, so a logout or `user rm` made by any process (another instance, the
+/// CLI) is refused at the next request, cache or not. The lifetime only bounds how long a revoked
+/// entry takes memory before a request finds it gone.
 final class SessionCache: Sendable {
     private struct Entry {
-        let user: User
+        let session: Session
         let confirmed: UInt64
-    }
-
-    private struct State {
-        var entries: [String: Entry] = [:]
-        /// Revocations so far: a read of the store that one overtook may hold a revoked token.
-        var revocations: UInt64 = 0
     }
 
     /// How long a confirmation stands, in nanoseconds.
     let lifetime: UInt64
-    /// The most tokens kept; past it the cache starts over.
+    /// The most sessions kept; past it the cache starts over.
     let capacity: Int
-    private let state = NIOLockedValueBox(State())
+    private let entries = NIOLockedValueBox([String: Entry]())
 
     /// A cache whose confirmations stand for `lifetime`.
-    init(lifetime: Duration = .seconds(5), capacity: Int = 10_000) {
+    init(lifetime: Duration = .seconds(60), capacity: Int = 10_000) {
         let (seconds, attoseconds) = lifetime.components
         self.lifetime = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
         self.capacity = capacity
     }
 
-    /// The user of a token confirmed less than `lifetime` ago, or nil.
-    func user(forTokenHash tokenHash: String) -> User? {
+    /// The session of a token confirmed less than `lifetime` ago, or nil.
+    func session(forTokenHash tokenHash: String) -> Session? {
         let now = Self.now()
-        return state.withLockedValue { state in
-            guard let entry = state.entries[tokenHash] else { return nil }
+        return entries.withLockedValue { entries in
+            guard let entry = entries[tokenHash] else { return nil }
             guard now &- entry.confirmed < lifetime else {
-                state.entries[tokenHash] = nil
+                entries[tokenHash] = nil
                 return nil
             }
-            return entry.user
+            return entry.session
         }
     }
 
-    /// A mark to take before reading a token from the store, for `confirm`.
-    func mark() -> UInt64 {
-        state.withLockedValue { $0.revocations }
-    }
-
-    /// Records that the store confirmed a token in a read that began at `mark`; ignored when a
-    /// revocation came since, as the read may have seen the token just before its logout.
-    func confirm(_ user: User, tokenHash: String, readSince mark: UInt64) {
+    /// Records that the store just confirmed `session`.
+    func confirm(_ session: Session) {
         let now = Self.now()
-        state.withLockedValue { state in
-            guard state.revocations == mark else { return }
-            // Tokens are many only under attack or after a long uptime: dropping them all is fine.
-            if state.entries.count >= capacity && state.entries[tokenHash] == nil { state.entries.removeAll() }
-            state.entries[tokenHash] = Entry(user: user, confirmed: now)
+        entries.withLockedValue { entries in
+            // Sessions are many only under attack or after a long uptime: dropping them all is fine.
+            if entries.count >= capacity && entries[session.tokenHash] == nil { entries.removeAll() }
+            entries[session.tokenHash] = Entry(session: session, confirmed: now)
         }
     }
 
-    /// Forgets one token.
-    func revoke(tokenHash: String) {
-        state.withLockedValue { state in
-            state.revocations += 1
-            state.entries[tokenHash] = nil
-        }
-    }
-
-    /// Forgets every token of an account.
-    func revokeAll(userNamed name: String) {
-        state.withLockedValue { state in
-            state.revocations += 1
-            state.entries = state.entries.filter { $0.value.user.name != name }
-        }
+    /// Forgets one token (revoked, or refused by the store).
+    func forget(tokenHash: String) {
+        _ = entries.withLockedValue { $0.removeValue(forKey: tokenHash) }
     }
 
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -11,6 +11,8 @@ struct SyncRoutes: Sendable {
     let notifier: ChangeNotifier
     let metrics: ServerMetrics
     let throttle: LoginThrottle
+    /// Turns bearer tokens into sessions for the routes that need one.
+    let authenticator: SessionAuthenticator
     /// What an unknown user's password is checked against: a hash at the configured cost, so that
     /// a login of a name that does not exist takes as long as a wrong password of one that does.
     let dummyHash: String
@@ -24,15 +26,17 @@ struct SyncRoutes: Sendable {
         }
         router.post("/v1/accounts") { request, context in try await signup(request, context) }
         router.post("/v1/sessions") { request, context in try await login(request, context) }
-        router.delete("/v1/sessions/current") { request, _ in
-            let token = try bearerToken(request)
-            _ = try await authenticate(request)
-            try await store.deleteSession(tokenHash: Credentials.tokenHash(token))
+        // Behind the authenticator: each of these has a session (or was refused with 401).
+        let signedIn = router.group().add(middleware: authenticator)
+        signedIn.delete("/v1/sessions/current") { _, context in
+            let session = try context.session()
+            try await store.deleteSession(tokenHash: session.tokenHash)
+            authenticator.cache.forget(tokenHash: session.tokenHash)
             return Response(status: .noContent)
         }
-        router.get("/v1/devices") { request, _ in try await devices(request) }
-        router.post("/v1/sync") { request, context in try await sync(request, context) }
-        router.get("/v1/changes") { request, context in try await changes(request, context) }
+        signedIn.get("/v1/devices") { _, context in try await devices(context.session()) }
+        signedIn.post("/v1/sync") { request, context in try await sync(request, context.session()) }
+        signedIn.get("/v1/changes") { request, context in try await changes(request, context.session()) }
     }
 
     // MARK: - Accounts
@@ -134,9 +138,8 @@ struct SyncRoutes: Sendable {
     }
 
     /// The account's named machines: `{"devices": [{"replica", "name", "seenAt"}]}`.
-    func devices(_ request: Request) async throws -> Response {
-        let user = try await authenticate(request)
-        let devices = try await store.devices(userID: user.id)
+    func devices(_ session: Session) async throws -> Response {
+        let devices = try await store.devices(session: session)
         return Self.json(.ok) { writer in
             writer.raw("{\"devices\":[")
             for (index, device) in devices.enumerated() {
@@ -160,8 +163,7 @@ struct SyncRoutes: Sendable {
 
     // MARK: - Sync
 
-    func sync(_ request: Request, _ context: MarginRequestContext) async throws -> Response {
-        let user = try await authenticate(request)
+    func sync(_ request: Request, _ session: Session) async throws -> Response {
         let body = try await bodyBytes(
             request, limit: max(configuration.maxBodyBytes, configuration.maxSingleRecordBodyBytes))
         // Past the body limit, only a single record (a merge grown big) may travel.
@@ -207,10 +209,10 @@ struct SyncRoutes: Sendable {
             }
         }
         let states = envelope.records
-        let (outcome, page) = try await store.sync(userID: user.id, pushed: states, since: since, limit: limit)
+        let (outcome, page) = try await store.sync(session: session, pushed: states, since: since, limit: limit)
         if outcome.merged > 0 {
             metrics.merged(records: outcome.merged, conflicts: outcome.conflictsCreated)
-            notifier.notify(user: user.id)
+            notifier.notify(user: session.user.id)
         }
         return Self.page(page)
     }
@@ -229,8 +231,7 @@ struct SyncRoutes: Sendable {
         try ChangeEnvelope.decode(body.readableBytesView, limits: limits, maxRecords: maxRecords)
     }
 
-    func changes(_ request: Request, _ context: MarginRequestContext) async throws -> Response {
-        let user = try await authenticate(request)
+    func changes(_ request: Request, _ session: Session) async throws -> Response {
         let query = request.uri.queryParameters
         var since: Cursor?
         if let text = query.get("since"), !text.isEmpty { since = try cursor(.string(text)) }
@@ -248,15 +249,15 @@ struct SyncRoutes: Sendable {
             }
             wait = seconds
         }
-        let subscription = notifier.subscribe(user: user.id)
+        let subscription = notifier.subscribe(user: session.user.id)
         // Every exit, a thrown 410 among them, takes the subscription off again.
         defer { subscription.cancel() }
-        var page = try await store.changes(userID: user.id, since: since, limit: limit)
+        var page = try await store.changes(session: session, since: since, limit: limit)
         if page.states.isEmpty && wait > 0 {
             metrics.longPoll(1)
             await subscription.wait(seconds: wait)
             metrics.longPoll(-1)
-            page = try await store.changes(userID: user.id, since: since, limit: limit)
+            page = try await store.changes(session: session, since: since, limit: limit)
         }
         return Self.page(page)
     }
@@ -298,26 +299,6 @@ struct SyncRoutes: Sendable {
     }
 
     // MARK: - Helpers
-
-    func bearerToken(_ request: Request) throws -> String {
-        guard let header = request.headers[.authorization] else {
-            throw Problem.unauthorized(
-                "this route needs 'Authorization: Bearer <token>'; log in with POST /v1/sessions")
-        }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
-            throw Problem.unauthorized("the Authorization header must be 'Bearer <token>'")
-        }
-        return String(parts[1])
-    }
-
-    func authenticate(_ request: Request) async throws -> User {
-        let token = try bearerToken(request)
-        guard let user = try await store.user(forTokenHash: Credentials.tokenHash(token)) else {
-            throw Problem.unauthorized("the token is unknown or was revoked; log in again")
-        }
-        return user
-    }
 
     /// Reads the body as JSON, refusing other content types and bodies over `limit` while reading.
     func jsonBody(_ request: Request, limit: Int) async throws -> JSONValue {

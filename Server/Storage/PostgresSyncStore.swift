@@ -305,8 +305,7 @@ public final class PostgresSyncStore: SyncStore, Service {
         }
     }
 
-    /// The user a session token hash belongs to, or nil. Read from the database every time, so a
-    /// logout or `user rm` through any instance holds on every instance at once.
+    /// The user a session token hash belongs to, or nil.
     public func user(forTokenHash tokenHash: String) async throws -> User? {
         let logger = logger
         return try await withConnection { connection -> User? in
@@ -347,11 +346,12 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     /// The user's named machines, by name.
-    public func devices(userID: Int64) async throws -> [Device] {
+    public func devices(session: Session) async throws -> [Device] {
         let logger = logger
+        let userID = session.user.id
         return try await transaction { connection in
             try await Self.latestSequence(
-                connection, userID: userID, checking: nil, epoch: "", lock: false, logger: logger)
+                connection, session: session, checking: nil, epoch: "", lock: false, logger: logger)
             var devices: [Device] = []
             let rows = try await connection.query(
                 "SELECT replica, name, seen_at FROM devices WHERE user_id = \(userID) ORDER BY name, replica",
@@ -367,40 +367,51 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     // MARK: - The feed
 
-    /// The user's newest sequence number, after checking `since`; with `lock`, the user's row is
-    /// locked for the transaction (every write of one user takes it, so their writes serialise).
+    /// The account's newest sequence number, after checking that the session still stands (so a
+    /// revocation through any instance holds on all of them at once) and that `since` can be
+    /// continued; with `lock`, the account's row is locked for the transaction (every write of one
+    /// user takes it, so their writes serialise).
     @discardableResult
     static func latestSequence(
-        _ connection: PostgresConnection, userID: Int64, checking since: Cursor?, epoch: String, lock: Bool,
+        _ connection: PostgresConnection, session: Session, checking since: Cursor?, epoch: String, lock: Bool,
         logger: Logger
     ) async throws -> Int64 {
+        let userID = session.user.id
+        let tokenHash = session.tokenHash
         let query: PostgresQuery =
             lock
-            ? "SELECT seq, purged_seq FROM users WHERE id = \(userID) FOR UPDATE"
-            : "SELECT seq, purged_seq FROM users WHERE id = \(userID)"
+            ? """
+            SELECT u.seq, u.purged_seq FROM users u JOIN sessions s ON s.user_id = u.id
+            WHERE u.id = \(userID) AND s.token_hash = \(tokenHash) FOR UPDATE OF u
+            """
+            : """
+            SELECT u.seq, u.purged_seq FROM users u JOIN sessions s ON s.user_id = u.id
+            WHERE u.id = \(userID) AND s.token_hash = \(tokenHash)
+            """
         for try await (sequence, purged) in try await connection.query(query, logger: logger).decode(
             (Int64, Int64).self)
         {
             try Cursor.check(since, epoch: epoch, latest: sequence, purged: purged)
             return sequence
         }
-        throw SyncStoreError.noSuchUser(String(userID))
+        throw SyncStoreError.noSuchSession
     }
 
     /// Merges pushed states, then reads the changes after `since`, in one transaction.
     public func sync(
-        userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
+        session: Session, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage) {
         if pushed.isEmpty && limit > 0 {
-            return (PushOutcome(), try await changes(userID: userID, since: since, limit: limit))
+            return (PushOutcome(), try await changes(session: session, since: since, limit: limit))
         }
+        let userID = session.user.id
         let now = Self.now()
         let epoch = epoch
         let pageBytes = pageBytes
         let logger = logger
         return try await transaction { connection in
             let startSequence = try await Self.latestSequence(
-                connection, userID: userID, checking: since, epoch: epoch, lock: true, logger: logger)
+                connection, session: session, checking: since, epoch: epoch, lock: true, logger: logger)
             // Every stored state the push touches, in one read.
             var stored: [String: Data] = [:]
             let ids = Array(Set(pushed.map(\.state.id)))
@@ -489,29 +500,19 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     /// The changes after `since`, read in one snapshot.
-    public func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage {
+    public func changes(session: Session, since: Cursor?, limit: Int) async throws -> ChangePage {
         let epoch = epoch
+        let userID = session.user.id
         let pageBytes = pageBytes
         let logger = logger
         return try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let sequence = try await Self.latestSequence(
-                connection, userID: userID, checking: since, epoch: epoch, lock: false, logger: logger)
+                connection, session: session, checking: since, epoch: epoch, lock: false, logger: logger)
             return try await Self.changes(
                 connection, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit,
                 maxBytes: pageBytes, epoch: epoch, skip: [:], logger: logger)
         }
-    }
-
-    /// The newest cursor of a user's feed.
-    public func latestCursor(userID: Int64) async throws -> Cursor {
-        let epoch = epoch
-        let logger = logger
-        let sequence = try await withConnection { connection in
-            try await Self.latestSequence(
-                connection, userID: userID, checking: nil, epoch: epoch, lock: false, logger: logger)
-        }
-        return Cursor(epoch: epoch, sequence: sequence)
     }
 
     /// Forgets deleted records last changed before `cutoff`; safe with several instances at it.

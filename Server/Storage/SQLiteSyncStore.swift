@@ -8,7 +8,6 @@ public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
     let checkpointer: Checkpointer
     let limits: RecordLimits
-    let sessions = SessionCache()
     /// Bytes of records one page holds at most, unless its first record alone is bigger.
     let pageBytes: Int
     /// This store's identity, part of every cursor it issues.
@@ -161,7 +160,6 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
             if db.changesCount == 0 { throw SyncStoreError.noSuchUser(name) }
         }
-        sessions.revokeAll(userNamed: name)
     }
 
     /// Stores a new session token's hash for a user.
@@ -176,13 +174,9 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// The user a session token hash belongs to, or nil when unknown or revoked.
     public func user(forTokenHash tokenHash: String) async throws -> User? {
-        // A read right after another request's write starts from a cold page cache: 100 µs or
-        // more, a fifth of an incremental sync's time on the server.
-        if let user = sessions.user(forTokenHash: tokenHash) { return user }
-        let mark = sessions.mark()
         // A short indexed read: run in place rather than hopping to a reader queue and back,
         // which costs more than the read itself.
-        let user = try readInPlace { db in
+        try readInPlace { db in
             let statement = try db.cachedStatement(
                 sql:
                     "SELECT u.id, u.name, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
@@ -191,8 +185,6 @@ public final class SQLiteSyncStore: SyncStore {
                 User(id: $0["id"], name: $0["name"], createdAt: $0["created_at"])
             }
         }
-        if let user { sessions.confirm(user, tokenHash: tokenHash, readSince: mark) }
-        return user
     }
 
     /// Revokes a session; throws `noSuchSession` when it was not there (revoked or its account deleted).
@@ -201,7 +193,6 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
             return db.changesCount
         }
-        sessions.revoke(tokenHash: tokenHash)
         if deleted == 0 { throw SyncStoreError.noSuchSession }
     }
 
@@ -219,9 +210,10 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     /// The user's named machines, by name.
-    public func devices(userID: Int64) async throws -> [Device] {
-        try await pool.read { db in
-            try Self.requireUser(db, userID: userID)
+    public func devices(session: Session) async throws -> [Device] {
+        let userID = session.user.id
+        return try await pool.read { db in
+            try Self.latestSequence(db, session: session, checking: nil, epoch: "")
             return try Row.fetchAll(
                 db, sql: "SELECT replica, name, seen_at FROM devices WHERE user_id = ? ORDER BY name, replica",
                 arguments: [userID]
@@ -233,12 +225,13 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Merges pushed states, then reads the changes after `since`, in one write transaction.
     public func sync(
-        userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
+        session: Session, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage) {
         // Nothing pushed: a read transaction serves it without waiting for the writer.
         if pushed.isEmpty && limit > 0 {
-            return (PushOutcome(), try await changes(userID: userID, since: since, limit: limit))
+            return (PushOutcome(), try await changes(session: session, since: since, limit: limit))
         }
+        let userID = session.user.id
         let now = Self.now()
         let epoch = epoch
         // Counted here, beside the other requests' writes, rather than on the one writer thread.
@@ -246,7 +239,7 @@ public final class SQLiteSyncStore: SyncStore {
         // One write transaction per request: SQLite runs one writer at a time, so sequence numbers
         // commit in order and no reader can pass a change that commits later.
         return try await pool.write { db in
-            var sequence = try Self.latestSequence(db, userID: userID, checking: since, epoch: epoch)
+            var sequence = try Self.latestSequence(db, session: session, checking: since, epoch: epoch)
             let startSequence = sequence
             var outcome = PushOutcome()
             // Written states that differ from what was pushed: the pusher must get them back.
@@ -332,24 +325,24 @@ public final class SQLiteSyncStore: SyncStore {
         }
     }
 
-    /// The user's newest sequence number, after checking that `since` is a cursor this store can
-    /// still continue (same store, not before forgotten tombstones, not from the future).
-    static func latestSequence(_ db: Database, userID: Int64, checking since: Cursor?, epoch: String) throws -> Int64 {
-        let statement = try db.cachedStatement(sql: "SELECT seq, purged_seq FROM users WHERE id = ?")
-        guard let user = try Row.fetchOne(statement, arguments: [userID]) else {
-            throw SyncStoreError.noSuchUser(String(userID))
+    /// The account's newest sequence number, after checking that the session still stands and
+    /// that `since` is a cursor this store can still continue (same store, not before forgotten
+    /// tombstones, not from the future).
+    @discardableResult
+    static func latestSequence(_ db: Database, session: Session, checking since: Cursor?, epoch: String) throws
+        -> Int64
+    {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT u.seq, u.purged_seq FROM users u JOIN sessions s ON s.user_id = u.id
+                WHERE u.id = ? AND s.token_hash = ?
+                """)
+        guard let user = try Row.fetchOne(statement, arguments: [session.user.id, session.tokenHash]) else {
+            throw SyncStoreError.noSuchSession
         }
         let sequence: Int64 = user["seq"]
         try Cursor.check(since, epoch: epoch, latest: sequence, purged: user["purged_seq"])
         return sequence
-    }
-
-    /// Throws `noSuchUser` when the account is gone (a token cached before another process deleted it).
-    static func requireUser(_ db: Database, userID: Int64) throws {
-        let statement = try db.cachedStatement(sql: "SELECT 1 FROM users WHERE id = ?")
-        guard try Bool.fetchOne(statement, arguments: [userID]) == true else {
-            throw SyncStoreError.noSuchUser(String(userID))
-        }
     }
 
     /// Up to `limit` changes after `after`, within `maxBytes` of records (at least one record, so
@@ -369,25 +362,16 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     /// The changes after `since` without pushing anything (a read-only transaction).
-    public func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage {
+    public func changes(session: Session, since: Cursor?, limit: Int) async throws -> ChangePage {
         let epoch = epoch
+        let userID = session.user.id
         // Reads never wait for the writer (WAL): run in place, without a hop to a reader queue.
         return try readInPlace { db in
-            let sequence = try Self.latestSequence(db, userID: userID, checking: since, epoch: epoch)
+            let sequence = try Self.latestSequence(db, session: session, checking: since, epoch: epoch)
             return try Self.changes(
                 db, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit, maxBytes: pageBytes,
                 epoch: epoch, skip: [:])
         }
-    }
-
-    /// The newest cursor of a user's feed.
-    public func latestCursor(userID: Int64) async throws -> Cursor {
-        let sequence = try await pool.read { db in
-            guard let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM users WHERE id = ?", arguments: [userID])
-            else { throw SyncStoreError.noSuchUser(String(userID)) }
-            return sequence
-        }
-        return Cursor(epoch: epoch, sequence: sequence)
     }
 
     /// Forgets deleted records last changed before `cutoff`; cursors from before them get 410.

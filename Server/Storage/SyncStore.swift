@@ -107,7 +107,7 @@ public enum SyncStoreError: Error, Equatable, Sendable {
     case userExists(String)
     /// No user of that name (or id): never created, or deleted.
     case noSuchUser(String)
-    /// The session was not there to revoke: logged out already, or its account deleted.
+    /// The session is not there: logged out already, or its account deleted.
     case noSuchSession
     /// The database cannot be reached (or its address is wrong); try again later.
     case unavailable(String)
@@ -134,21 +134,21 @@ public protocol SyncStore: Sendable {
     func deleteSession(tokenHash: String) async throws
     /// Remembers the name of the user's machine whose edits carry `replica` (the newest name wins).
     func nameDevice(userID: Int64, replica: ReplicaID, name: String) async throws
-    /// The user's named machines, by name; they outlive the sessions that named them. Throws
-    /// `SyncStoreError.noSuchUser` when the account is gone.
-    func devices(userID: Int64) async throws -> [Device]
-    /// Merges pushed states into the user's records, then reads the changes after `since`, in one
+    /// The session's account's named machines, by name; they outlive the sessions that named them.
+    ///
+    /// This and the feed's requests check `session` in their own transaction and throw
+    /// `SyncStoreError.noSuchSession` when it was revoked (or its account deleted) by anyone.
+    func devices(session: Session) async throws -> [Device]
+    /// Merges pushed states into the session's account's records, then reads the changes after `since`, in one
     /// transaction. Records whose stored state equals what was pushed are not returned.
     ///
     /// With `limit` 0 (push only) the page holds just the pushed records stored differently than
     /// pushed, and spans this request's own writes: from `base` to `cursor`.
     func sync(
-        userID: Int64, pushed: [DecodedRecord], since: Cursor?, limit: Int
+        session: Session, pushed: [DecodedRecord], since: Cursor?, limit: Int
     ) async throws -> (PushOutcome, ChangePage)
     /// The changes after `since`, without pushing anything.
-    func changes(userID: Int64, since: Cursor?, limit: Int) async throws -> ChangePage
-    /// The newest cursor of a user's feed.
-    func latestCursor(userID: Int64) async throws -> Cursor
+    func changes(session: Session, since: Cursor?, limit: Int) async throws -> ChangePage
     /// Forgets deleted records last changed before `cutoff` (milliseconds since 1970); returns how many.
     func purgeTombstones(before cutoff: Int64) async throws -> Int
     /// Calls `wake` with a user's id when another server instance stored changes of theirs, and

@@ -197,10 +197,11 @@ import Testing
         let third = try await store.createUser(name: "c", passwordHash: "x")
         #expect(third.id > second.id && second.id > first.id)
         try await store.createSession(userID: third.id, tokenHash: "t", device: nil)
+        #expect(try await store.devices(session: Session(user: third, tokenHash: "t")).isEmpty)
         try await store.deleteSession(tokenHash: "t")
         await #expect(throws: SyncStoreError.noSuchSession) { try await store.deleteSession(tokenHash: "t") }
-        await #expect(throws: SyncStoreError.noSuchUser(String(second.id))) {
-            try await store.devices(userID: second.id)
+        await #expect(throws: SyncStoreError.noSuchSession) {
+            try await store.devices(session: Session(user: third, tokenHash: "t"))
         }
     }
 

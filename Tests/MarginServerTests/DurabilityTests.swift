@@ -13,7 +13,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteSyncStore(directory: directory)
         let user = try await store.createUser(name: "ann", passwordHash: "x")
-        _ = try await store.sync(userID: user.id, pushed: [], since: nil, limit: 10)
+        try await store.createSession(userID: user.id, tokenHash: "t", device: nil)
+        _ = try await store.sync(session: Session(user: user, tokenHash: "t"), pushed: [], since: nil, limit: 10)
         let synchronous = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(synchronous == 2, "2 is FULL")
     }

@@ -58,9 +58,14 @@ import Testing
         defer { second.stop() }
         let token = try await first.signup("ann")
         let other = try await first.login("ann")
-        #expect(try await second.sync(token).reply.status == 200, "the other instance took it a moment ago")
+        // The other instance has just confirmed the token, so its session cache holds it.
+        #expect(try await second.sync(token).reply.status == 200)
+        #expect(try await second.request("GET", "/v1/devices", token: token).status == 200)
         #expect(try await first.request("DELETE", "/v1/sessions/current", token: token).status == 204)
         #expect(try await second.sync(token).reply.status == 401)
+        #expect(try await second.request("GET", "/v1/changes", token: token).status == 401)
+        #expect(try await second.request("GET", "/v1/devices", token: token).status == 401)
+        #expect(try await second.request("DELETE", "/v1/sessions/current", token: token).status == 401)
         #expect(try await second.sync(other).reply.status == 200)
         let removed = try CLI.run(
             ServerProcess.binDirectory.appendingPathComponent("margin-server"),
