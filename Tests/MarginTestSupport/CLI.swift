@@ -85,7 +85,11 @@ public struct CLI: Sendable {
         // Drain both pipes while the process runs, so a large output cannot block it.
         let stdoutData = Drain(out.fileHandleForReading)
         let stderrData = Drain(err.fileHandleForReading)
-        process.waitUntilExit()
+        // No command of the suite takes minutes: one that does is stuck, and fails its test.
+        guard process.waitForExit(within: 300) else {
+            throw HarnessError(
+                "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) ran for 300 s: killed")
+        }
         return RunResult(
             status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
             stderr: String(decoding: stderrData.wait(), as: UTF8.self))

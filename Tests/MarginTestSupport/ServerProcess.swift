@@ -113,11 +113,12 @@ public final class ServerProcess: @unchecked Sendable {
         database.map { ["--database", $0] } ?? ["--data", data]
     }
 
-    /// Stops the server with SIGTERM and waits for it; a database it made is dropped.
+    /// Stops the server with SIGTERM and waits for it (a SIGKILL after 30 s: a server stuck in
+    /// shutdown must fail its test, not hang the suite); a database it made is dropped.
     public func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            process.waitForExit(within: 30)
         }
         if ownsDatabase, let database, let name = URLComponents(string: database)?.path.dropFirst() {
             _ = try? StoreBackend.psql(StoreBackend.adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
