@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: demo test build lint bench fuzz
+.PHONY: demo demo-cluster test build lint bench fuzz
 
 build:
 	./scripts/setup
@@ -7,6 +7,12 @@ build:
 
 demo: build
 	./scripts/demo
+
+# Two instances on one PostgreSQL database (provisioned as for the tests).
+demo-cluster:
+	./scripts/setup --postgres
+	swift build
+	./scripts/demo-cluster
 
 # FILTER=Name runs only the matching tests.
 test:
@@ -18,11 +24,11 @@ lint:
 	swift format lint --strict -r Shared Client Server Sources Tests Package.swift
 
 bench:
-	./scripts/setup
+	./scripts/setup --postgres
 	swift build -c release
 	.build/release/margin-bench decode
 	.build/release/margin-bench store
-	.build/release/margin-bench sync
+	.build/release/margin-bench sync --backends sqlite,postgres
 
 # FUZZ_SECONDS per target (60), FUZZ_TARGETS (decoder merge importer), FUZZ_JOBS (1).
 fuzz:

@@ -454,19 +454,23 @@ public final class PostgresSyncStore: SyncStore, Service {
                 let kinds = order.map { writes[$0]!.kind }
                 let states = order.map { String(decoding: writes[$0]!.bytes, as: UTF8.self) }
                 let deleted = order.map { writes[$0]!.deleted }
+                // One statement, so one round trip: the rows, the account's feed position, and the
+                // NOTIFY (delivered at commit, to every instance's listener: a hint to look, nothing
+                // more). Data-modifying CTEs run exactly once, referenced or not.
                 try await connection.query(
                     """
-                    INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at)
-                    SELECT \(userID), id, kind, state, seq, deleted, \(now)
-                    FROM unnest(\(order)::text[], \(kinds)::text[], \(states)::text[], \(sequences)::int8[], \(deleted)::bool[])
-                        AS pushed (id, kind, state, seq, deleted)
-                    ON CONFLICT (user_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
-                        deleted = excluded.deleted, updated_at = excluded.updated_at
+                    WITH written AS (
+                        INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at)
+                        SELECT \(userID), id, kind, state, seq, deleted, \(now)
+                        FROM unnest(\(order)::text[], \(kinds)::text[], \(states)::text[], \(sequences)::int8[], \(deleted)::bool[])
+                            AS pushed (id, kind, state, seq, deleted)
+                        ON CONFLICT (user_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
+                            deleted = excluded.deleted, updated_at = excluded.updated_at
+                    ), advanced AS (
+                        UPDATE users SET seq = \(sequence) WHERE id = \(userID)
+                    )
+                    SELECT pg_notify(\(Self.channel), \(String(userID)))
                     """, logger: logger)
-                try await connection.query("UPDATE users SET seq = \(sequence) WHERE id = \(userID)", logger: logger)
-                // Delivered at commit, to every instance's listener: a hint to look, nothing more.
-                try await connection.query(
-                    "SELECT pg_notify(\(Self.channel), \(String(userID)))", logger: logger)
             }
             if let page = ChangePage.afterPush(
                 echoes: echoes, from: startSequence, to: sequence, since: since, limit: limit,
@@ -499,19 +503,44 @@ public final class PostgresSyncStore: SyncStore, Service {
         return builder.page(latest: latest, epoch: epoch)
     }
 
-    /// The changes after `since`, read in one snapshot.
+    /// The changes after `since`, read in one snapshot: one statement, so one round trip (the
+    /// session check, the account's feed position and the page together; a single statement sees
+    /// one snapshot, so the position and the page agree).
     public func changes(session: Session, since: Cursor?, limit: Int) async throws -> ChangePage {
         let epoch = epoch
         let userID = session.user.id
+        let tokenHash = session.tokenHash
         let pageBytes = pageBytes
         let logger = logger
-        return try await transaction { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-            let sequence = try await Self.latestSequence(
-                connection, session: session, checking: since, epoch: epoch, lock: false, logger: logger)
-            return try await Self.changes(
-                connection, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit,
-                maxBytes: pageBytes, epoch: epoch, skip: [:], logger: logger)
+        let after = since?.sequence ?? 0
+        return try await withConnection { connection in
+            let rows = try await connection.query(
+                """
+                SELECT u.seq, u.purged_seq, r.id, r.state, r.seq
+                FROM users u JOIN sessions s ON s.user_id = u.id AND s.token_hash = \(tokenHash)
+                LEFT JOIN LATERAL (
+                    SELECT id, state, seq FROM records WHERE user_id = u.id AND seq > \(after) ORDER BY seq
+                    LIMIT \(limit + 1)
+                ) r ON true
+                WHERE u.id = \(userID)
+                """, logger: logger)
+            var builder = PageBuilder(after: after, limit: limit, maxBytes: pageBytes, skip: [:])
+            var latest: Int64?
+            var full = false
+            for try await (sequence, purged, id, state, seq) in rows.decode(
+                (Int64, Int64, String?, String?, Int64?).self)
+            {
+                if latest == nil {
+                    try Cursor.check(since, epoch: epoch, latest: sequence, purged: purged)
+                    latest = sequence
+                }
+                // Past a full page the rest of the rows (one at most) are read and dropped.
+                if let id, let state, let seq, !full {
+                    full = !builder.take(id: id, state: Array(state.utf8), sequence: seq)
+                }
+            }
+            guard let latest else { throw SyncStoreError.noSuchSession }
+            return builder.page(latest: latest, epoch: epoch)
         }
     }
 

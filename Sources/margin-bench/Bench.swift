@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
 
 /// One measured figure.
 struct Measurement: Codable {
-    let name: String
+    var name: String
     let records: Int
     let seconds: Double
     var perSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
@@ -25,10 +25,14 @@ struct Report {
     let title: String
     var rows: [Measurement] = []
     var targets: [TargetCheck] = []
+    /// Put before the names of the rows and targets added from now on (the backend measured).
+    var prefix = ""
 
     mutating func add(_ row: Measurement) {
+        var row = row
+        row.name = prefix + row.name
         rows.append(row)
-        let name = row.name.padding(toLength: 52, withPad: " ", startingAt: 0)
+        let name = row.name.padding(toLength: 72, withPad: " ", startingAt: 0)
         print(
             "  \(name) \(pad(row.records, 9)) \(String(format: "%10.4f", row.seconds)) s \(pad(Int(row.perSecond), 11)) rec/s  \(row.note)"
         )

@@ -7,7 +7,7 @@ import Foundation
 /// One target of the sync benchmark set against this run: the figure, the goal, whether it was
 /// met, and the machine's own limit for that work measured in the same run.
 struct TargetCheck {
-    let figure: String
+    var figure: String
     let measured: String
     let goal: String
     let met: Bool
@@ -15,7 +15,7 @@ struct TargetCheck {
 
     /// The table line: figure, measured, goal, a tick or a cross, then the limit.
     var line: String {
-        "  " + figure.padding(toLength: 38, withPad: " ", startingAt: 0) + " "
+        "  " + figure.padding(toLength: 50, withPad: " ", startingAt: 0) + " "
             + measured.padding(toLength: 22, withPad: " ", startingAt: 0) + " "
             + goal.padding(toLength: 22, withPad: " ", startingAt: 0) + (met ? " ✓" : " ✗")
             + (limit.isEmpty ? "" : "  \(limit)")
@@ -23,6 +23,13 @@ struct TargetCheck {
 }
 
 extension Report {
+    /// Adds a target, named with the current prefix.
+    mutating func addTarget(_ target: TargetCheck) {
+        var target = target
+        target.figure = prefix + target.figure
+        targets.append(target)
+    }
+
     /// Prints the targets under a heading.
     func printTargets() {
         guard !targets.isEmpty else { return }

@@ -140,6 +140,9 @@ struct SyncCommand: AsyncParsableCommand {
             case .retrying(let error):
                 FileHandle.standardError.write(Data("margin: \(error); retrying\n".utf8))
             }
+            // Each event as it happens, also into a pipe or a file (where stdout is block-buffered);
+            // nil flushes every stream, without touching the C global that Swift 6 will not share.
+            fflush(nil)
         }
     }
 

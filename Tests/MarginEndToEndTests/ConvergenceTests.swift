@@ -4,14 +4,20 @@ import Testing
 
 /// Three machines edit offline and sync in several orders; they end with identical complete state.
 @Suite struct ConvergenceTests {
-    @Test(arguments: [[0, 1, 2], [2, 1, 0], [1, 2, 0, 2, 1]])
-    func threeMachinesConvergeWhateverTheSyncOrder(order: [Int]) async throws {
-        let server = try ServerProcess()
+    /// On PostgreSQL, through two instances: machine i syncs through instance i mod 2.
+    @Test(arguments: StoreBackend.allCases, [[0, 1, 2], [2, 1, 0], [1, 2, 0, 2, 1]])
+    func threeMachinesConvergeWhateverTheSyncOrder(backend: StoreBackend, order: [Int]) async throws {
+        let server = try ServerProcess(backend: backend)
         defer { server.stop() }
+        let other = backend == .postgres ? try ServerProcess(database: server.database) : nil
+        defer { other?.stop() }
+        let instances = [server] + (other.map { [$0] } ?? [])
         let machines = try (0..<3).map { _ in try Machine() }
         for machine in machines { try machine.run("import", CLI.seedPath) }
         try machines[0].signup(server)
-        for machine in machines.dropFirst() { try machine.login(server.baseURL.absoluteString) }
+        for (index, machine) in machines.enumerated().dropFirst() {
+            try machine.login(instances[index % instances.count].baseURL.absoluteString)
+        }
         for machine in machines { try machine.run("sync") }
         let article = try machines[0].mainArticle()
         try machines[0].run("note", "add", article, "--quote", "potash", "--body", "original", "--tag", "shared")
@@ -38,7 +44,7 @@ import Testing
         for machine in machines { try machine.run("sync") }
 
         let exports = try machines.map { try $0.export() }
-        #expect(exports[0] == exports[1] && exports[1] == exports[2], "order \(order)")
+        #expect(exports[0] == exports[1] && exports[1] == exports[2], "order \(order) on \(backend)")
         let notes = try machines[0].notes()
         // The delete on machine 2 had not seen the edits: edit wins, the note lives, with both bodies.
         let shared = try #require(notes.first { $0["id"] as? String == note })

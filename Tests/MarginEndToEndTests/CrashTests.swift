@@ -34,16 +34,17 @@ import Testing
         }
     }
 
-    @Test func serverKilledMidSyncAndRestarted() async throws {
+    @Test(arguments: StoreBackend.allCases) func serverKilledMidSyncAndRestarted(backend: StoreBackend) async throws {
         let (writer, _) = try largeOutbox()
         let port = try TCPProxy.freePort()
-        var server = try ServerProcess(port: port)
-        try writer.signup(server)
+        let killed = try ServerProcess(port: port, backend: backend)
+        // Stopped last: on PostgreSQL it drops the database the restarted server serves.
+        defer { killed.stop() }
+        try writer.signup(killed)
         let sync = try writer.startSync()
-        try await waitForFirstMerge(server, sync)
-        server.crash()
-        let data = server.data
-        server = try ServerProcess(data: data, port: port)
+        try await waitForFirstMerge(killed, sync)
+        killed.crash()
+        let server = try ServerProcess(data: killed.data, port: port, database: killed.database)
         defer { server.stop() }
         sync.waitUntilExit()
         // The interrupted sync either rode out the restart with retries or failed cleanly; the next completes.

@@ -145,6 +145,10 @@ import Testing
     ) async throws {
         let server = try ServerProcess(backend: backend)
         defer { server.stop() }
+        // On PostgreSQL the pushers alternate between two instances while the reader polls one.
+        let other = backend == .postgres ? try ServerProcess(database: server.database) : nil
+        defer { other?.stop() }
+        let instances = [server] + (other.map { [$0] } ?? [])
         let token = try await server.signup("ann")
         let reader = try await server.login("ann")
         let pushers = 6
@@ -156,7 +160,7 @@ import Testing
                     var writer = Writer("pusher\(p)")
                     for index in stride(from: 0, to: perPusher, by: 4) {
                         let batch = (index..<index + 4).map { writer.note("n-\(p)-\($0)", body: "body") }
-                        let reply = try await server.sync(token, push: batch)
+                        let reply = try await instances[p % instances.count].sync(token, push: batch)
                         #expect(reply.reply.status == 200)
                     }
                 }
