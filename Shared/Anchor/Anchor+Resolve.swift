@@ -21,6 +21,10 @@ public enum AnchorResolution: Hashable, Sendable {
 extension Anchor {
     /// The least similarity (1 - edits / quote length) a fuzzy match needs.
     public static let fuzzyThreshold = 0.75
+    /// The least similarity the text beside a fuzzy match must have with the anchor's prefix or
+    /// its suffix: a short quote whose passage was deleted can match a similar phrase elsewhere,
+    /// and a misplaced note is worse than an orphaned one.
+    public static let contextThreshold = 0.5
 
     /// Anchors the `occurrence`-th (0-based) appearance of `quote` in `text`, or nil when absent.
     public static func create(quote: String, in text: String, occurrence: Int = 0) -> Anchor? {
@@ -44,7 +48,8 @@ extension Anchor {
     }
 
     /// Finds this anchor again in `text`: offsets, else the exact quote with the best context,
-    /// else the closest approximate match above `fuzzyThreshold`, else orphaned.
+    /// else the closest approximate match above `fuzzyThreshold` whose surroundings agree with the
+    /// prefix or the suffix (`contextThreshold`), else orphaned.
     public func resolve(in text: String) -> AnchorResolution {
         let haystack = Array(text.unicodeScalars)
         let needle = Array(exact.unicodeScalars)
@@ -61,7 +66,9 @@ extension Anchor {
         }) {
             return .moved(Self.make(start: best, end: best + needle.count, in: haystack))
         }
-        if let match = fuzzyMatch(needle, in: haystack) {
+        if let match = fuzzyMatch(needle, in: haystack),
+            contextAgrees(start: match.start, end: match.end, in: haystack)
+        {
             return .fuzzy(Self.make(start: match.start, end: match.end, in: haystack), similarity: match.similarity)
         }
         return .orphaned
@@ -113,6 +120,35 @@ extension Anchor {
         }
         let distance = Double(abs(position - start))
         return Double(matchedPrefix + matchedSuffix) + 1 / (2 + distance)
+    }
+
+    /// Whether the text before `start` resembles the prefix, or the text after `end` the suffix;
+    /// true for an anchor without context (nothing to disagree with).
+    func contextAgrees(start: Int, end: Int, in text: [Unicode.Scalar]) -> Bool {
+        let before = Array(prefix.unicodeScalars)
+        let after = Array(suffix.unicodeScalars)
+        if before.isEmpty && after.isEmpty { return true }
+        let prefixSimilarity =
+            before.isEmpty ? 0 : Self.similarity(before, Array(text[max(0, start - before.count)..<start]))
+        let suffixSimilarity =
+            after.isEmpty ? 0 : Self.similarity(after, Array(text[end..<min(text.count, end + after.count)]))
+        return max(prefixSimilarity, suffixSimilarity) >= Self.contextThreshold
+    }
+
+    /// 1 - Levenshtein distance / the longer length: 1 for equal, near 0 for unrelated.
+    static func similarity(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Double {
+        let longest = max(a.count, b.count)
+        guard longest > 0 else { return 1 }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            current[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return 1 - Double(a.isEmpty ? b.count : previous[b.count]) / Double(longest)
     }
 
     /// The approximate occurrence with the fewest edits (Sellers' algorithm), nearest the old offset

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MarginShared
@@ -76,5 +77,56 @@ import Testing
         #expect(anchor.resolve(in: edited).anchor?.start == 32)
         #expect(Anchor.create(start: 0, end: 4, in: accented)?.exact == "Café")
         #expect(Anchor.create(start: 5, end: 200, in: accented) == nil)
+    }
+}
+
+@Suite struct AnchorContextTests {
+    /// The seed's main article as imported: the text anchors count in.
+    let seed: String
+
+    init() throws { seed = try ArticleImporter.importDocument(seedDocument())[0].content }
+
+    /// The seed case: the quote's paragraph is deleted, and a similar phrase elsewhere
+    /// ("226. Mr. Lukashenko has") is close enough as a quote but not in its surroundings.
+    @Test func aFuzzyMatchInOtherSurroundingsOrphansTheNote() throws {
+        let quote = "with Mr. Lukashenko has"
+        #expect(Anchor.occurrenceCount(of: quote, in: seed) == 1)
+        let anchor = try #require(Anchor.create(quote: quote, in: seed))
+        let paragraphs = seed.components(separatedBy: "\n\n")
+        let edited = paragraphs.filter { !$0.contains(quote) }.joined(separator: "\n\n")
+        #expect(paragraphs.count - 1 == edited.components(separatedBy: "\n\n").count)
+        // The quote alone would match: that is what made the note land in the wrong paragraph.
+        let scalars = Array(edited.unicodeScalars)
+        let elsewhere = try #require(Anchor.create(quote: "226. Mr. Lukashenko has", in: edited))
+        #expect(
+            Anchor.similarity(Array(quote.unicodeScalars), Array(elsewhere.exact.unicodeScalars))
+                >= Anchor.fuzzyThreshold)
+        let agrees = anchor.contextAgrees(start: elsewhere.start, end: elsewhere.end, in: scalars)
+        #expect(!agrees, "its surroundings differ on both sides")
+        #expect(anchor.resolve(in: edited) == .orphaned)
+    }
+
+    /// The same quote edited in place keeps its surroundings, so it still matches fuzzily.
+    @Test func aFuzzyMatchInItsOwnSurroundingsStands() throws {
+        let quote = "with Mr. Lukashenko has"
+        let anchor = try #require(Anchor.create(quote: quote, in: seed))
+        let edited = seed.replacingOccurrences(of: quote, with: "with Mr Lukashenko has")
+        guard case .fuzzy(let moved, _) = anchor.resolve(in: edited) else {
+            Issue.record("expected a fuzzy match, got \(anchor.resolve(in: edited))")
+            return
+        }
+        #expect(moved.exact == "with Mr Lukashenko has")
+        #expect(moved.start == anchor.start)
+    }
+
+    @Test func similarityIsOneForEqualAndLowForUnrelated() {
+        func scalars(_ text: String) -> [Unicode.Scalar] { Array(text.unicodeScalars) }
+        #expect(Anchor.similarity(scalars("potash"), scalars("potash")) == 1)
+        #expect(Anchor.similarity(scalars(""), scalars("")) == 1)
+        #expect(Anchor.similarity(scalars("abc"), scalars("")) == 0)
+        #expect(Anchor.similarity(scalars("kitten"), scalars("sitting")) == 1 - 3.0 / 7)
+        #expect(
+            Anchor.similarity(scalars(" vexed Western policymakers for"), scalars(" in recent months released more"))
+                < Anchor.contextThreshold)
     }
 }
