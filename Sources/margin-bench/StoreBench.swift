@@ -111,7 +111,13 @@ struct StoreBench: ParsableCommand {
 
     /// The raw cost: the same rows through the C API with prepared statements, in one transaction
     /// or one per `perTransaction` rows (as a sync commits each page).
-    func rawInsert(_ states: [RecordState], blobs: [Data], fts: Bool, perTransaction: Int = .max) throws {
+    /// Inserts the rows into a new file with plain SQLite: WAL by default; `journal` names another
+    /// journal mode (a bulk load into an empty file may use the cheapest that still survives a
+    /// crash by starting over), and `indexesAfter` builds the secondary indexes after the rows.
+    func rawInsert(
+        _ states: [RecordState], blobs: [Data], fts: Bool, perTransaction: Int = .max, journal: String = "WAL",
+        indexesAfter: Bool = false
+    ) throws {
         let folder = scratch("raw")
         let path = folder + "/raw.sqlite"
         var db: OpaquePointer?
@@ -120,16 +126,20 @@ struct StoreBench: ParsableCommand {
         guard sqlite3_open(path, &db) == SQLITE_OK else { throw ValidationError("cannot open \(path)") }
         defer { sqlite3_close(db) }
         func exec(_ sql: String) { sqlite3_exec(db, sql, nil, nil, nil) }
-        exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+        exec("PRAGMA journal_mode = \(journal); PRAGMA synchronous = NORMAL")
+        let indexes = """
+            CREATE INDEX records_by_article ON records(article_id) WHERE article_id IS NOT NULL;
+            CREATE INDEX records_by_kind ON records(kind, created_at);
+            """
         exec(
             """
             CREATE TABLE records (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, article_id TEXT,
               state BLOB NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
               orphaned INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL DEFAULT 0, title TEXT);
-            CREATE INDEX records_by_article ON records(article_id) WHERE article_id IS NOT NULL;
-            CREATE INDEX records_by_kind ON records(kind, created_at);
+            \(indexesAfter ? "" : indexes)
             CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2');
             """)
+        defer { if indexesAfter { exec(indexes) } }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         var insert: OpaquePointer?
         var index: OpaquePointer?
