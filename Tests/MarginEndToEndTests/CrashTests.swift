@@ -34,7 +34,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases) func serverKilledMidSyncAndRestarted(backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.testable) func serverKilledMidSyncAndRestarted(backend: StoreBackend) async throws {
         let (writer, _) = try largeOutbox()
         let port = try TCPProxy.freePort()
         let killed = try ServerProcess(port: port, backend: backend)

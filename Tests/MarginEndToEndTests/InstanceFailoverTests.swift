@@ -4,7 +4,7 @@ import Testing
 
 /// Two instances behind one address: the one serving a client's push is SIGKILLed mid-push, the
 /// address fails over to the other, and the client finishes there; every machine converges.
-@Suite struct InstanceFailoverTests {
+@Suite(.enabled(if: StoreBackend.postgresAvailable)) struct InstanceFailoverTests {
     @Test func aClientFinishesThroughTheOtherInstance() async throws {
         let first = try ServerProcess(backend: .postgres)
         defer { first.stop() }

@@ -5,7 +5,7 @@ import MarginTestSupport
 import Testing
 
 @Suite struct AccountTests {
-    @Test(arguments: StoreBackend.allCases) func signupLoginLogoutAndRevokedTokens(backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.testable) func signupLoginLogoutAndRevokedTokens(backend: StoreBackend) async throws {
         let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
@@ -42,7 +42,7 @@ import Testing
         #expect(try await server.request("DELETE", "/v1/sessions/current", token: token).status == 401)
     }
 
-    @Test(arguments: StoreBackend.allCases) func loginsNameTheirMachinesForTheAccount(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func loginsNameTheirMachinesForTheAccount(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)
@@ -138,7 +138,7 @@ import Testing
 
     /// `margin-server user rm` beside a running server: the account's tokens stop working at once,
     /// even one the server confirmed a moment before (its session cache still holds it).
-    @Test(arguments: StoreBackend.allCases) func anAccountRemovedByAnotherProcessIsRefusedAtOnce(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func anAccountRemovedByAnotherProcessIsRefusedAtOnce(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)
@@ -160,7 +160,7 @@ import Testing
 
     /// A deleted account's token, still in the running server's session cache, must not reach the
     /// account created next (SQLite would hand it the freed id without AUTOINCREMENT).
-    @Test(arguments: StoreBackend.allCases) func aDeletedAccountsTokenNeverReachesTheNextAccount(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func aDeletedAccountsTokenNeverReachesTheNextAccount(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)

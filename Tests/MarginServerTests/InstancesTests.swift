@@ -4,7 +4,7 @@ import MarginTestSupport
 import Testing
 
 /// Several `margin-server` instances on one PostgreSQL database: any instance serves any request.
-@Suite struct InstancesTests {
+@Suite(.enabled(if: StoreBackend.postgresAvailable)) struct InstancesTests {
     @Test func anyInstanceServesAnyRequestOfAnyUser() async throws {
         let first = try ServerProcess(backend: .postgres)
         defer { first.stop() }

@@ -4,7 +4,7 @@ import MarginTestSupport
 import Testing
 
 @Suite struct SyncTests {
-    @Test(arguments: StoreBackend.allCases) func pushPullPaginationAndIdempotentRepush(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func pushPullPaginationAndIdempotentRepush(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)
@@ -42,7 +42,7 @@ import Testing
 
     /// A push-only request (limit 0) answers with the span of the feed its own writes took, so a
     /// client with two pushes in flight can move its cursor without pulling its own records back.
-    @Test(arguments: StoreBackend.allCases) func pushOnlyRequestsReportTheSpanTheyWrote(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func pushOnlyRequestsReportTheSpanTheyWrote(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)
@@ -82,7 +82,7 @@ import Testing
         #expect(try await server.sync(laptop, push: first, limit: 1001).reply.status == 400)
     }
 
-    @Test(arguments: StoreBackend.allCases) func concurrentEditsMergeOnTheServer(backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.testable) func concurrentEditsMergeOnTheServer(backend: StoreBackend) async throws {
         let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let laptopToken = try await server.signup("ann")
@@ -117,7 +117,7 @@ import Testing
         #expect(metrics.contains("margin_conflicts_created_total 2"))
     }
 
-    @Test(arguments: StoreBackend.allCases) func usersAreIsolatedEvenWhenTheyKnowTheIDs(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func usersAreIsolatedEvenWhenTheyKnowTheIDs(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)
@@ -140,7 +140,7 @@ import Testing
         #expect(!changes.text.contains("private"))
     }
 
-    @Test(arguments: StoreBackend.allCases) func concurrentPushersAndAPollingReaderSeeEveryChangeOnceInOrder(
+    @Test(arguments: StoreBackend.testable) func concurrentPushersAndAPollingReaderSeeEveryChangeOnceInOrder(
         backend: StoreBackend
     ) async throws {
         let server = try ServerProcess(backend: backend)
@@ -195,7 +195,7 @@ import Testing
         }
     }
 
-    @Test(arguments: StoreBackend.allCases) func longPollWakesWhenAChangeArrives(backend: StoreBackend) async throws {
+    @Test(arguments: StoreBackend.testable) func longPollWakesWhenAChangeArrives(backend: StoreBackend) async throws {
         let server = try ServerProcess(backend: backend)
         defer { server.stop() }
         let token = try await server.signup("ann")
@@ -226,7 +226,7 @@ import Testing
         #expect(timeout.status == 200 && timeout.json?["changes"] == .array([]))
     }
 
-    @Test(arguments: StoreBackend.allCases) func cursorsOlderThanTheRetentionWindowGet410(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func cursorsOlderThanTheRetentionWindowGet410(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(["--tombstone-retention", "1", "--purge-interval", "1"], backend: backend)
@@ -258,7 +258,7 @@ import Testing
         #expect(metrics.contains("\nmargin_change_subscriptions 0\n"), "\(metrics)")
     }
 
-    @Test(arguments: StoreBackend.allCases) func gracefulShutdownFinishesInFlightRequests(backend: StoreBackend)
+    @Test(arguments: StoreBackend.testable) func gracefulShutdownFinishesInFlightRequests(backend: StoreBackend)
         async throws
     {
         let server = try ServerProcess(backend: backend)

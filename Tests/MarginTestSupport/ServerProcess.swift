@@ -17,6 +17,21 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
             ?? "postgres://margin:margin@127.0.0.1:5432/margin"
     }
 
+    /// Whether the PostgreSQL tests run: always under CI (`CI=true`, where a missing server must
+    /// fail them), else when the admin URL answers; otherwise one line says how to turn them on.
+    public static let postgresAvailable: Bool = {
+        if ProcessInfo.processInfo.environment["CI"] == "true" { return true }
+        if (try? psql(adminURL, "SELECT 1")) != nil { return true }
+        FileHandle.standardError.write(
+            Data(
+                ("PostgreSQL tests skipped: no server at \(adminURL); `make test` provisions one "
+                    + "(or set MARGIN_TEST_DATABASE_URL)\n").utf8))
+        return false
+    }()
+
+    /// The backends this run tests: SQLite, and PostgreSQL when it is available.
+    public static var testable: [StoreBackend] { postgresAvailable ? allCases : [.sqlite] }
+
     /// A new, empty PostgreSQL database; its URL.
     public static func freshDatabase() throws -> String {
         let name = "margin_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
