@@ -25,18 +25,26 @@ import Testing
         }
 
         // An edit made by another process on the watched machine leaves it without a manual sync.
+        // Each step's seconds go into the failure message: a run under load once took 60 s here.
+        var steps: [String] = []
+        var started = Date()
         try laptop.run("note", "add", article, "--quote", "potash", "--body", "from the laptop")
+        steps.append(String(format: "note add %.1f s", Date().timeIntervalSince(started)))
         var arrived = false
         let deadline = Date().addingTimeInterval(20)
         while !arrived && Date() < deadline {
+            started = Date()
             try desktop.run("sync")
+            steps.append(String(format: "desktop sync %.1f s", Date().timeIntervalSince(started)))
             arrived = try desktop.notes().contains { $0["body"] as? String == "from the laptop" }
             if !arrived { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(
             arrived,
-            "the watcher pushed the other process's edit: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")"
-        )
+            """
+            the watcher pushed the other process's edit; steps: \(steps.joined(separator: ", ")); watcher log: \
+            \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+            """)
         #expect(try laptop.pending() == 0)
 
         // And another machine's edit arrives on the watched one by itself.
