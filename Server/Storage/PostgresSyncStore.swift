@@ -183,7 +183,12 @@ public final class PostgresSyncStore: SyncStore, Service {
                 group.addTask {
                     try await client.withConnection { connection in
                         leased.set()
-                        return try await body(connection)
+                        // On the connection's own event loop: each query's answer resumes the request
+                        // there, not through a wake-up of a cooperative-pool thread (which cost more
+                        // than the query itself on this machine).
+                        return try await withTaskExecutorPreference(EventLoopExecutor(connection.eventLoop)) {
+                            try await body(connection)
+                        }
                     }
                 }
                 group.addTask {
