@@ -31,7 +31,7 @@ import Testing
         try laptop.run("note", "add", article, "--quote", "potash", "--body", "from the laptop")
         steps.append(String(format: "note add %.1f s", Date().timeIntervalSince(started)))
         var arrived = false
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         while !arrived && Date() < deadline {
             started = Date()
             try desktop.run("sync")
@@ -51,7 +51,7 @@ import Testing
         try desktop.run("tag", "add", article, "from-the-desktop")
         try desktop.run("sync")
         var pulled = false
-        let later = Date().addingTimeInterval(20)
+        let later = Date().addingTimeInterval(60)
         while !pulled && Date() < later {
             let articles = try laptop.json("articles", "--json") as! [[String: Any]]
             pulled =
