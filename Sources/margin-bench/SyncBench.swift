@@ -224,6 +224,9 @@ struct SyncBench: AsyncParsableCommand {
             pairs[count] = (a, try LocalStore(home: homeB), token, user)
         }
 
+        // PostgreSQL's own upkeep after the loads (autovacuum of a 100k-row insert) would otherwise
+        // share the two cores with the rounds: measure the steady state, as a server runs most of the time.
+        if let database = backend.database { try BenchBackend.psql(database.url, "VACUUM ANALYZE") }
         // Incremental: cost must follow the changes, not the data. The stores of both sizes take
         // turns, round by round, so a host that slows down during the run weighs on both alike.
         let small = try await smallPair(server: server, work: work, articles: articles)
