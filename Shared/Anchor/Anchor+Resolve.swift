@@ -47,8 +47,9 @@ extension Anchor {
         occurrences(of: Array(quote.unicodeScalars), in: Array(text.unicodeScalars)).count
     }
 
-    /// Finds this anchor again in `text`: offsets, else the exact quote with the best context,
-    /// else the closest approximate match above `fuzzyThreshold` whose surroundings agree with the
+    /// Finds this anchor again in `text`: offsets, else the exact quote with the best context (a
+    /// quote shorter than `contextLength` only where its surroundings agree, as below), else the
+    /// closest approximate match above `fuzzyThreshold` whose surroundings agree with the
     /// prefix or the suffix (`contextThreshold`), else orphaned.
     public func resolve(in text: String) -> AnchorResolution {
         let haystack = Array(text.unicodeScalars)
@@ -64,7 +65,13 @@ extension Anchor {
             contextScore(at: $0, length: needle.count, in: haystack)
                 < contextScore(at: $1, length: needle.count, in: haystack)
         }) {
-            return .moved(Self.make(start: best, end: best + needle.count, in: haystack))
+            // A short quote is no evidence on its own: found elsewhere (its passage deleted), it
+            // must agree with its surroundings too, as a fuzzy match must. A longer one is.
+            if needle.count >= Self.contextLength || contextAgrees(start: best, end: best + needle.count, in: haystack)
+            {
+                return .moved(Self.make(start: best, end: best + needle.count, in: haystack))
+            }
+            return .orphaned
         }
         if let match = fuzzyMatch(needle, in: haystack),
             contextAgrees(start: match.start, end: match.end, in: haystack)

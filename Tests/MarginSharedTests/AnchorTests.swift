@@ -106,6 +106,22 @@ import Testing
         #expect(anchor.resolve(in: edited) == .orphaned)
     }
 
+    /// A short quote that also appears elsewhere: its passage deleted, the other occurrence is in
+    /// other surroundings, so the note is orphaned rather than moved there.
+    @Test func aShortExactQuoteInOtherSurroundingsOrphansTheNote() throws {
+        let quote = "Mr. Lukashenko has"
+        #expect(Anchor.occurrenceCount(of: quote, in: seed) == 2)
+        let anchor = try #require(Anchor.create(quote: quote, in: seed, occurrence: 1))
+        #expect(anchor.suffix.hasPrefix(" vexed Western"))
+        let paragraphs = seed.components(separatedBy: "\n\n")
+        let edited = paragraphs.filter { !$0.contains("How to deal with \(quote)") }.joined(separator: "\n\n")
+        #expect(Anchor.occurrenceCount(of: quote, in: edited) == 1)
+        #expect(anchor.resolve(in: edited) == .orphaned)
+        // Its paragraph kept but moved (text added before): it still moves.
+        let shifted = "An editor's note.\n\n" + seed
+        #expect(anchor.resolve(in: shifted).anchor?.start == anchor.start + 19)
+    }
+
     /// The same quote edited in place keeps its surroundings, so it still matches fuzzily.
     @Test func aFuzzyMatchInItsOwnSurroundingsStands() throws {
         let quote = "with Mr. Lukashenko has"
