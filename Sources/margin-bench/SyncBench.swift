@@ -226,7 +226,7 @@ struct SyncBench: AsyncParsableCommand {
 
         // PostgreSQL's own upkeep after the loads (autovacuum of a 100k-row insert) would otherwise
         // share the two cores with the rounds: measure the steady state, as a server runs most of the time.
-        if let database = backend.database { try BenchBackend.psql(database.url, "VACUUM ANALYZE") }
+        if let database = backend.database { try BenchBackend.psql(database.url, "VACUUM ANALYZE records, users") }
         // Incremental: cost must follow the changes, not the data. The stores of both sizes take
         // turns, round by round, so a host that slows down during the run weighs on both alike.
         let small = try await smallPair(server: server, work: work, articles: articles)

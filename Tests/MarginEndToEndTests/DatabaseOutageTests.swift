@@ -10,7 +10,7 @@ import Testing
 
     @Test(
         .enabled(
-            if: cluster != nil || FaultCluster.required,
+            if: cluster != nil || StoreBackend.underCI,
             "no `faults` PostgreSQL cluster: `scripts/setup --postgres` makes one"))
     func aRestartIs503AndRetriesFinishAfterIt() async throws {
         let cluster = try #require(Self.cluster, "CI needs the faults cluster that scripts/setup --postgres makes")

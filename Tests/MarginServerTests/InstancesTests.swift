@@ -86,9 +86,7 @@ import Testing
         }
         defer {
             for server in servers { server.stop() }
-            _ = try? StoreBackend.psql(
-                StoreBackend.adminURL,
-                "DROP DATABASE IF EXISTS \(URLComponents(string: database)!.path.dropFirst()) WITH (FORCE)")
+            StoreBackend.dropDatabase(database)
         }
         #expect(try StoreBackend.psql(database, "SELECT count(*) FROM margin_migrations") == "1\n")
         let token = try await servers[0].signup("ann")

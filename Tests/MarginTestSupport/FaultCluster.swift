@@ -23,24 +23,14 @@ public struct FaultCluster: Sendable {
         return nil
     }
 
-    /// Whether the fault tests must run: under CI, a missing cluster fails them instead.
-    public static var required: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-
     /// The role tests make their databases with on this cluster.
     public var adminURL: String { "postgres://margin:margin@127.0.0.1:\(port)/margin" }
 
     /// A new, empty database on this cluster; its URL.
-    public func freshDatabase() throws -> String {
-        let name = "margin_fault_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try StoreBackend.psql(adminURL, "CREATE DATABASE \(name)")
-        return "postgres://margin:margin@127.0.0.1:\(port)/\(name)"
-    }
+    public func freshDatabase() throws -> String { try StoreBackend.freshDatabase(admin: adminURL) }
 
     /// Drops a database `freshDatabase` made.
-    public func drop(_ database: String) {
-        guard let name = URLComponents(string: database)?.path.dropFirst() else { return }
-        _ = try? StoreBackend.psql(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-    }
+    public func drop(_ database: String) { StoreBackend.dropDatabase(database, admin: adminURL) }
 
     /// `pg_ctlcluster VERSION NAME action` (start, stop, restart); stop is the fast mode, which
     /// ends every session as a restart does.

@@ -20,7 +20,7 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     /// Whether the PostgreSQL tests run: always under CI (`CI=true`, where a missing server must
     /// fail them), else when the admin URL answers; otherwise one line says how to turn them on.
     public static let postgresAvailable: Bool = {
-        if ProcessInfo.processInfo.environment["CI"] == "true" { return true }
+        if underCI { return true }
         if (try? psql(adminURL, "SELECT 1")) != nil { return true }
         FileHandle.standardError.write(
             Data(
@@ -32,13 +32,22 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     /// The backends this run tests: SQLite, and PostgreSQL when it is available.
     public static var testable: [StoreBackend] { postgresAvailable ? allCases : [.sqlite] }
 
-    /// A new, empty PostgreSQL database; its URL.
-    public static func freshDatabase() throws -> String {
+    /// Whether this run is CI's (`CI=true`), where tests that need PostgreSQL must run.
+    public static var underCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// A new, empty PostgreSQL database made by the role of `admin` (by default `adminURL`); its URL.
+    public static func freshDatabase(admin: String = adminURL) throws -> String {
         let name = "margin_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try psql(adminURL, "CREATE DATABASE \(name)")
-        guard var url = URLComponents(string: adminURL) else { throw HarnessError("bad MARGIN_TEST_DATABASE_URL") }
+        try psql(admin, "CREATE DATABASE \(name)")
+        guard var url = URLComponents(string: admin) else { throw HarnessError("bad admin URL \(admin)") }
         url.path = "/" + name
         return url.string!
+    }
+
+    /// Drops a database `freshDatabase` made, with the role of `admin`.
+    public static func dropDatabase(_ database: String, admin: String = adminURL) {
+        guard let name = URLComponents(string: database)?.path.dropFirst(), !name.isEmpty else { return }
+        _ = try? psql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
     /// Runs one statement with psql and returns its unaligned output.
@@ -135,9 +144,7 @@ public final class ServerProcess: @unchecked Sendable {
             process.terminate()
             process.waitForExit(within: 30)
         }
-        if ownsDatabase, let database, let name = URLComponents(string: database)?.path.dropFirst() {
-            _ = try? StoreBackend.psql(StoreBackend.adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        }
+        if ownsDatabase, let database { StoreBackend.dropDatabase(database) }
     }
 
     deinit { stop() }

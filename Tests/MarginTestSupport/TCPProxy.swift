@@ -17,8 +17,6 @@ public final class TCPProxy: @unchecked Sendable {
     private var connectionCount = 0
     private var stopped = false
     private var holdsLeft = 0
-    private var paused = false
-    private var open: [SocketPair] = []
     private var heldCount = 0
     private let released = NSCondition()
     private var releases = 0
@@ -39,25 +37,9 @@ public final class TCPProxy: @unchecked Sendable {
     /// Connections accepted so far.
     public var connections: Int { lock.withLock { connectionCount } }
 
-    /// Cuts every relayed connection and refuses new ones until `resume()`: the far side is gone,
-    /// as when a database restarts.
-    public func pause() {
-        let cut = lock.withLock {
-            paused = true
-            defer { open = [] }
-            return open
-        }
-        for pair in cut { pair.cut() }
-    }
-
     /// Relays new connections to `port` from now on (a load balancer failing over).
     public func switchUpstream(to port: Int) {
         lock.withLock { upstream = port }
-    }
-
-    /// Relays new connections again.
-    public func resume() {
-        lock.withLock { paused = false }
     }
 
     /// Holds back the next `count` answers (each from its first byte) until `release()`.
@@ -111,17 +93,15 @@ public final class TCPProxy: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
-            let refused = lock.withLock {
+            let port = lock.withLock {
                 connectionCount += 1
-                return paused
+                return upstream
             }
-            let port = lock.withLock { upstream }
-            guard !refused, let upstream = try? Self.connect(port: port) else {
+            guard let upstream = try? Self.connect(port: port) else {
                 close(client)
                 continue
             }
             let pair = SocketPair(client, upstream)
-            lock.withLock { open.append(pair) }
             Thread.detachNewThread { Self.pump(from: client, to: upstream, pair: pair, limit: nil) { false } }
             Thread.detachNewThread { [self] in
                 // Only answers that reach the limit count against the cuts.
@@ -182,15 +162,6 @@ public final class TCPProxy: @unchecked Sendable {
 
         init(_ first: Int32, _ second: Int32) {
             sockets = (first, second)
-        }
-
-        /// Shuts both down from outside (the pumps then finish and close them).
-        func cut() {
-            lock.withLock {
-                guard done < 2 else { return }
-                shutdown(sockets.0, Int32(SHUT_RDWR))
-                shutdown(sockets.1, Int32(SHUT_RDWR))
-            }
         }
 
         func finished() {
