@@ -124,6 +124,7 @@ let package = Package(
             name: "MarginServerTests",
             dependencies: [
                 "MarginServer", "MarginShared", "MarginTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/MarginServerTests",
             swiftSettings: strict

@@ -10,6 +10,7 @@ public final class ServerMetrics: Sendable {
         var latencySum = 0.0
         var recordsMerged = 0
         var conflictsCreated = 0
+        var pushRetries = 0
         var openLongPolls = 0
         var inFlight = 0
     }
@@ -33,11 +34,13 @@ public final class ServerMetrics: Sendable {
         }
     }
 
-    /// Counts records merged and conflicts created by a push.
-    func merged(records: Int, conflicts: Int) {
+    /// Counts what a push did: records merged, conflicts created, and reads it did again because
+    /// another writer of its account got in between.
+    func pushed(_ outcome: PushOutcome) {
         state.withLockedValue {
-            $0.recordsMerged += records
-            $0.conflictsCreated += conflicts
+            $0.recordsMerged += outcome.merged
+            $0.conflictsCreated += outcome.conflictsCreated
+            $0.pushRetries += outcome.retries
         }
     }
 
@@ -72,6 +75,9 @@ public final class ServerMetrics: Sendable {
             out += "# HELP margin_conflicts_created_total Conflicting fields created by pushes.\n"
             out +=
                 "# TYPE margin_conflicts_created_total counter\nmargin_conflicts_created_total \(state.conflictsCreated)\n"
+            out +=
+                "# HELP margin_push_retries_total Pushes that read again: another writer of the account got in first.\n"
+            out += "# TYPE margin_push_retries_total counter\nmargin_push_retries_total \(state.pushRetries)\n"
             out += "# HELP margin_long_polls_open Long-poll requests waiting for changes.\n"
             out += "# TYPE margin_long_polls_open gauge\nmargin_long_polls_open \(state.openLongPolls)\n"
             out +=

@@ -210,10 +210,8 @@ struct SyncRoutes: Sendable {
         }
         let states = envelope.records
         let (outcome, page) = try await store.sync(session: session, pushed: states, since: since, limit: limit)
-        if outcome.merged > 0 {
-            metrics.merged(records: outcome.merged, conflicts: outcome.conflictsCreated)
-            notifier.notify(user: session.user.id)
-        }
+        metrics.pushed(outcome)
+        if outcome.merged > 0 { notifier.notify(user: session.user.id) }
         return Self.page(page)
     }
 

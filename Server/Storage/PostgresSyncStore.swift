@@ -15,17 +15,22 @@ public final class PostgresSyncStore: SyncStore, Service {
     let pageBytes: Int
     /// How long a request waits for a pooled connection before it is told the database is away.
     let leaseTimeout: Duration
+    /// Rounds a push tries without holding its account's row lock before it holds it from its read
+    /// to its write.
+    let optimisticAttempts: Int
     /// The NOTIFY channel pushes announce themselves on.
     static let channel = "margin_changes"
     private let epochBox = EpochBox()
 
     /// A store on `address` with at most `poolSize` connections; `run()` must be running (it is
-    /// a service) for it to reach the database, and `migrate()` must have succeeded.
+    /// a service) for it to reach the database, and `migrate()` must have succeeded. A push that
+    /// loses `optimisticAttempts` races to its account's other writers locks the account first.
     public init(
         address: PostgresDatabaseURL, poolSize: Int = 16, pageBytes: Int = 16 * 1024 * 1024,
-        leaseTimeout: Duration = .seconds(3)
+        leaseTimeout: Duration = .seconds(3), optimisticAttempts: Int = 2
     ) {
         self.address = address
+        self.optimisticAttempts = max(0, optimisticAttempts)
         self.leaseTimeout = leaseTimeout
         self.pageBytes = pageBytes
         var logger = Logger(label: "margin-server.postgres")
@@ -354,198 +359,25 @@ public final class PostgresSyncStore: SyncStore, Service {
     public func devices(session: Session) async throws -> [Device] {
         let logger = logger
         let userID = session.user.id
-        return try await transaction { connection in
-            try await Self.latestSequence(
-                connection, session: session, checking: nil, epoch: "", lock: false, logger: logger)
-            var devices: [Device] = []
+        return try await withConnection { connection in
+            // One statement: the session check and the devices in one snapshot.
             let rows = try await connection.query(
-                "SELECT replica, name, seen_at FROM devices WHERE user_id = \(userID) ORDER BY name, replica",
-                logger: logger)
-            for try await (replica, name, seenAt) in rows.decode((String, String, Int64).self) {
-                if let replica = ReplicaID(replica) {
+                """
+                SELECT d.replica, d.name, d.seen_at FROM sessions s
+                LEFT JOIN devices d ON d.user_id = s.user_id
+                WHERE s.token_hash = \(session.tokenHash) AND s.user_id = \(userID)
+                ORDER BY d.name, d.replica
+                """, logger: logger)
+            var found = false
+            var devices: [Device] = []
+            for try await (replica, name, seenAt) in rows.decode((String?, String?, Int64?).self) {
+                found = true
+                if let replica = replica.flatMap(ReplicaID.init), let name, let seenAt {
                     devices.append(Device(replica: replica, name: name, seenAt: seenAt))
                 }
             }
+            guard found else { throw SyncStoreError.noSuchSession }
             return devices
-        }
-    }
-
-    // MARK: - The feed
-
-    /// The account's newest sequence number, after checking that the session still stands (so a
-    /// revocation through any instance holds on all of them at once) and that `since` can be
-    /// continued; with `lock`, the account's row is locked for the transaction (every write of one
-    /// user takes it, so their writes serialise).
-    @discardableResult
-    static func latestSequence(
-        _ connection: PostgresConnection, session: Session, checking since: Cursor?, epoch: String, lock: Bool,
-        logger: Logger
-    ) async throws -> Int64 {
-        let userID = session.user.id
-        let tokenHash = session.tokenHash
-        let query: PostgresQuery =
-            lock
-            ? """
-            SELECT u.seq, u.purged_seq FROM users u JOIN sessions s ON s.user_id = u.id
-            WHERE u.id = \(userID) AND s.token_hash = \(tokenHash) FOR UPDATE OF u
-            """
-            : """
-            SELECT u.seq, u.purged_seq FROM users u JOIN sessions s ON s.user_id = u.id
-            WHERE u.id = \(userID) AND s.token_hash = \(tokenHash)
-            """
-        for try await (sequence, purged) in try await connection.query(query, logger: logger).decode(
-            (Int64, Int64).self)
-        {
-            try Cursor.check(since, epoch: epoch, latest: sequence, purged: purged)
-            return sequence
-        }
-        throw SyncStoreError.noSuchSession
-    }
-
-    /// Merges pushed states, then reads the changes after `since`, in one transaction.
-    public func sync(
-        session: Session, pushed: [DecodedRecord], since: Cursor?, limit: Int
-    ) async throws -> (PushOutcome, ChangePage) {
-        if pushed.isEmpty && limit > 0 {
-            return (PushOutcome(), try await changes(session: session, since: since, limit: limit))
-        }
-        let userID = session.user.id
-        let now = Self.now()
-        let epoch = epoch
-        let pageBytes = pageBytes
-        let logger = logger
-        return try await transaction { connection in
-            let startSequence = try await Self.latestSequence(
-                connection, session: session, checking: since, epoch: epoch, lock: true, logger: logger)
-            // Every stored state the push touches, in one read.
-            var stored: [String: Data] = [:]
-            let ids = Array(Set(pushed.map(\.state.id)))
-            for try await (id, state) in try await connection.query(
-                "SELECT id, state FROM records WHERE user_id = \(userID) AND id = ANY(\(ids))", logger: logger
-            ).decode((String, String).self) {
-                stored[id] = Data(state.utf8)
-            }
-            var outcome = PushOutcome()
-            var echoes: [[UInt8]] = []
-            // The last write of each record (a push may carry one record twice).
-            var writes: [String: (kind: String, bytes: [UInt8], deleted: Bool)] = [:]
-            var order: [String] = []
-            for (index, record) in pushed.enumerated() {
-                let state = record.state
-                let step = try record.mergeStep(over: stored[state.id]) { data throws(MarginShared.RecordError) in
-                    try WireFormat.decode(data, limits: .unlimited)
-                }
-                let merged: RecordState
-                let before: RecordState?
-                let bytes: [UInt8]
-                switch step {
-                case .unchanged: continue
-                case .refused(let error): throw SyncStoreError.invalidRecord(id: state.id, index: index, error)
-                case .insert: (merged, before, bytes) = (state, nil, record.bytes)
-                case .merged(let mergedState, let mergedBytes, let previous, let isIncoming):
-                    (merged, before, bytes) = (mergedState, previous, mergedBytes)
-                    if !isIncoming { echoes.append(bytes) }
-                }
-                outcome.merged += 1
-                outcome.conflictsCreated += max(0, merged.conflicts.count - (before?.conflicts.count ?? 0))
-                if writes[merged.id] == nil { order.append(merged.id) }
-                writes[merged.id] = (merged.kind.rawValue, bytes, merged.isDeleted)
-                stored[merged.id] = Data(bytes)
-            }
-            var sequence = startSequence
-            if !order.isEmpty {
-                let sequences = order.indices.map { startSequence + 1 + Int64($0) }
-                sequence = startSequence + Int64(order.count)
-                let kinds = order.map { writes[$0]!.kind }
-                let states = order.map { String(decoding: writes[$0]!.bytes, as: UTF8.self) }
-                let deleted = order.map { writes[$0]!.deleted }
-                // One statement, so one round trip: the rows, the account's feed position, and the
-                // NOTIFY (delivered at commit, to every instance's listener: a hint to look, nothing
-                // more). Data-modifying CTEs run exactly once, referenced or not.
-                try await connection.query(
-                    """
-                    WITH written AS (
-                        INSERT INTO records (user_id, id, kind, state, seq, deleted, updated_at)
-                        SELECT \(userID), id, kind, state, seq, deleted, \(now)
-                        FROM unnest(\(order)::text[], \(kinds)::text[], \(states)::text[], \(sequences)::int8[], \(deleted)::bool[])
-                            AS pushed (id, kind, state, seq, deleted)
-                        ON CONFLICT (user_id, id) DO UPDATE SET state = excluded.state, seq = excluded.seq,
-                            deleted = excluded.deleted, updated_at = excluded.updated_at
-                    ), advanced AS (
-                        UPDATE users SET seq = \(sequence) WHERE id = \(userID)
-                    )
-                    SELECT pg_notify(\(Self.channel), \(String(userID)))
-                    """, logger: logger)
-            }
-            if let page = ChangePage.afterPush(
-                echoes: echoes, from: startSequence, to: sequence, since: since, limit: limit,
-                merged: outcome.merged, pageBytes: pageBytes, epoch: epoch)
-            {
-                return (outcome, page)
-            }
-            let pushedBytes = Dictionary(pushed.map { ($0.state.id, $0.bytes) }) { _, last in last }
-            let page = try await Self.changes(
-                connection, userID: userID, after: since?.sequence ?? 0, latest: sequence, limit: limit,
-                maxBytes: pageBytes, epoch: epoch, skip: pushedBytes, logger: logger)
-            return (outcome, page)
-        }
-    }
-
-    /// Up to `limit` changes after `after`, within `maxBytes` (at least one record).
-    static func changes(
-        _ connection: PostgresConnection, userID: Int64, after: Int64, latest: Int64, limit: Int, maxBytes: Int,
-        epoch: String, skip: [String: [UInt8]], logger: Logger
-    ) async throws -> ChangePage {
-        let rows = try await connection.query(
-            "SELECT id, state, seq FROM records WHERE user_id = \(userID) AND seq > \(after) ORDER BY seq LIMIT \(limit + 1)",
-            logger: logger)
-        var builder = PageBuilder(after: after, limit: limit, maxBytes: maxBytes, skip: skip)
-        var full = false
-        for try await (id, state, seq) in rows.decode((String, String, Int64).self) {
-            // Past a full page the rest of the rows (one at most) are read and dropped.
-            if !full { full = !builder.take(id: id, state: Array(state.utf8), sequence: seq) }
-        }
-        return builder.page(latest: latest, epoch: epoch)
-    }
-
-    /// The changes after `since`, read in one snapshot: one statement, so one round trip (the
-    /// session check, the account's feed position and the page together; a single statement sees
-    /// one snapshot, so the position and the page agree).
-    public func changes(session: Session, since: Cursor?, limit: Int) async throws -> ChangePage {
-        let epoch = epoch
-        let userID = session.user.id
-        let tokenHash = session.tokenHash
-        let pageBytes = pageBytes
-        let logger = logger
-        let after = since?.sequence ?? 0
-        return try await withConnection { connection in
-            let rows = try await connection.query(
-                """
-                SELECT u.seq, u.purged_seq, r.id, r.state, r.seq
-                FROM users u JOIN sessions s ON s.user_id = u.id AND s.token_hash = \(tokenHash)
-                LEFT JOIN LATERAL (
-                    SELECT id, state, seq FROM records WHERE user_id = u.id AND seq > \(after) ORDER BY seq
-                    LIMIT \(limit + 1)
-                ) r ON true
-                WHERE u.id = \(userID)
-                """, logger: logger)
-            var builder = PageBuilder(after: after, limit: limit, maxBytes: pageBytes, skip: [:])
-            var latest: Int64?
-            var full = false
-            for try await (sequence, purged, id, state, seq) in rows.decode(
-                (Int64, Int64, String?, String?, Int64?).self)
-            {
-                if latest == nil {
-                    try Cursor.check(since, epoch: epoch, latest: sequence, purged: purged)
-                    latest = sequence
-                }
-                // Past a full page the rest of the rows (one at most) are read and dropped.
-                if let id, let state, let seq, !full {
-                    full = !builder.take(id: id, state: Array(state.utf8), sequence: seq)
-                }
-            }
-            guard let latest else { throw SyncStoreError.noSuchSession }
-            return builder.page(latest: latest, epoch: epoch)
         }
     }
 

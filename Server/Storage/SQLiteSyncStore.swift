@@ -281,26 +281,17 @@ public final class SQLiteSyncStore: SyncStore {
                 let step = try record.mergeStep(over: stored) { data throws(MarginShared.RecordError) in
                     try WireFormat.decode(data, limits: .unlimited)
                 }
-                let merged: RecordState
-                let before: RecordState?
-                let bytes: [UInt8]
-                switch step {
-                case .unchanged: continue
-                case .refused(let error): throw SyncStoreError.invalidRecord(id: state.id, index: index, error)
-                case .insert:
-                    // Not reached (the insert above found a row, read in this same transaction);
-                    // storing the state as it came is what an insert would have done.
-                    (merged, before, bytes) = (state, nil, record.bytes)
-                case .merged(let mergedState, let mergedBytes, let previous, let isIncoming):
-                    (merged, before, bytes) = (mergedState, previous, mergedBytes)
-                    // What the pusher does not hold yet must go back to it.
-                    if !isIncoming { echoes.append(bytes) }
-                }
+                // (An insert is not reached: the insert above found a row, read in this same
+                // transaction; storing the state as it came is what an insert would have done.)
+                guard let write = try step.write(of: record, at: index) else { continue }
+                // What the pusher does not hold yet must go back to it.
+                if write.echoes { echoes.append(write.bytes) }
                 sequence += 1
                 outcome.merged += 1
-                outcome.conflictsCreated += max(0, merged.conflicts.count - (before?.conflicts.count ?? 0))
+                outcome.conflictsCreated += write.conflictsCreated
+                let merged = write.state
                 try upsert.execute(arguments: [
-                    userID, merged.id, merged.kind.rawValue, Data(bytes), sequence, merged.isDeleted, now,
+                    userID, merged.id, merged.kind.rawValue, Data(write.bytes), sequence, merged.isDeleted, now,
                 ])
             }
             if outcome.merged > 0 {

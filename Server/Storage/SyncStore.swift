@@ -94,6 +94,9 @@ public struct PushOutcome: Sendable, Equatable {
     public var merged = 0
     /// Conflicting fields created by this push.
     public var conflictsCreated = 0
+    /// Times the push found its account's feed moved by another writer between its read and its
+    /// write, and read again.
+    public var retries = 0
 }
 
 /// Why the store refused a request.
