@@ -50,6 +50,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(
+            name: "MarginExtract",
+            dependencies: ["MarginShared", "CLibXML2"],
+            path: "Extract",
+            swiftSettings: strict
+        ),
         .target(
             name: "MarginCurl",
             dependencies: ["MarginClient", "CCurl"],
@@ -65,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "margin",
             dependencies: [
-                "MarginClient", "MarginCurl", "CommandLineSupport",
+                "MarginClient", "MarginCurl", "MarginExtract", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/margin",
@@ -84,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "margin-bench",
             dependencies: [
-                "MarginClient", "MarginCurl", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "MarginClient", "MarginCurl", "MarginExtract", .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/margin-bench",
@@ -94,6 +102,12 @@ let package = Package(
             name: "MarginSharedTests",
             dependencies: ["MarginShared"],
             path: "Tests/MarginSharedTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MarginExtractTests",
+            dependencies: ["MarginExtract", "MarginShared", "MarginTestSupport"],
+            path: "Tests/MarginExtractTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,14 +2,14 @@ import Foundation
 
 /// Reads articles out of plain text or HTML pages, leaving page furniture behind.
 public enum ArticleImporter {
-    /// Imports a file's bytes: HTML when it looks like HTML, else plain text.
+    /// Imports a plain-text file's bytes (web pages go through MarginExtract's `PageImporter`).
     ///
-    /// A page can hold more than one piece (a scrape that runs on past "Share the Post:" into an
+    /// A text can hold more than one piece (a scrape that runs on past "Share the Post:" into an
     /// unrelated item); each piece becomes its own article, the main one first.
     public static func importDocument(_ data: Data, url: String? = nil) throws(ImportError) -> [ImportedArticle] {
         if data.prefix(8192).contains(0) { throw .notText }
         guard let text = String(data: data, encoding: .utf8) else { throw .notUTF8 }
-        let articles = looksLikeHTML(text) ? importHTML(text, url: url) : importText(text, url: url)
+        let articles = importText(text, url: url)
         guard !articles.isEmpty else { throw .noReadableText }
         return articles
     }
@@ -28,18 +28,11 @@ public enum ArticleImporter {
         return articles(from: paragraphs, url: url, meta: [:])
     }
 
-    /// Imports an HTML page: the `<article>` (or `<body>`) text, with title, author, site and date
-    /// taken from the page's metadata when it declares them.
-    public static func importHTML(_ html: String, url: String? = nil) -> [ImportedArticle] {
-        let page = HTMLText(html)
-        let pageURL = url ?? page.meta["canonical"] ?? page.meta["og:url"]
-        return articles(from: page.paragraphs, url: pageURL, meta: page.meta)
-    }
-
-    static func looksLikeHTML(_ text: String) -> Bool {
-        let head = text.prefix(2048).lowercased()
-        return head.contains("<html") || head.contains("<!doctype html") || head.contains("<body")
-            || head.contains("<p>") || head.contains("<article")
+    /// Whether a document's first bytes look like a web page rather than plain text.
+    public static func looksLikeHTML(_ head: Data) -> Bool {
+        let text = String(decoding: head.prefix(2048), as: UTF8.self).lowercased()
+        return text.contains("<html") || text.contains("<!doctype html") || text.contains("<body")
+            || text.contains("<p>") || text.contains("<article") || text.contains("<head")
     }
 
     /// Splits the page into pieces at share widgets and reads each piece.
@@ -198,7 +191,8 @@ public enum ArticleImporter {
         return nil
     }
 
-    static func parseISODate(_ text: String) -> Int64? {
+    /// An ISO 8601 date or time (or a date line) as milliseconds since 1970, UTC.
+    public static func parseISODate(_ text: String) -> Int64? {
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -207,7 +201,7 @@ public enum ArticleImporter {
     }
 
     /// The first sentence of `text`, cut at a word boundary to about 100 characters.
-    static func firstSentence(_ text: String) -> String {
+    public static func firstSentence(_ text: String) -> String {
         let firstParagraph = text.prefix { $0 != "\n" }
         var sentence = String(firstParagraph)
         if let end = firstParagraph.firstIndex(where: { ".!?".contains($0) }) {

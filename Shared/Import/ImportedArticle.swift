@@ -10,14 +10,17 @@ public struct ImportedArticle: Hashable, Sendable {
     public var source: String?
     /// When it was published, in milliseconds since 1970 (UTC).
     public var publishedAt: Int64?
+    /// Its language, as a BCP 47 tag (`en`, `pt-BR`), when the page declares it.
+    public var language: String?
     /// The readable text: paragraphs separated by blank lines.
     public var content: String
 
     /// An article with the given parts.
     public init(
         url: String? = nil, title: String, byline: String? = nil, source: String? = nil, publishedAt: Int64? = nil,
-        content: String
+        language: String? = nil, content: String
     ) {
+        self.language = language
         self.url = url
         self.title = title
         self.byline = byline
@@ -44,6 +47,7 @@ public struct ImportedArticle: Hashable, Sendable {
         if let byline { changes.append(.set("byline", .string(byline))) }
         if let source { changes.append(.set("source", .string(source))) }
         if let publishedAt { changes.append(.set("publishedAt", .int(publishedAt))) }
+        if let language { changes.append(.set("language", .string(language))) }
         return changes
     }
 }

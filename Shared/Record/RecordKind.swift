@@ -36,6 +36,7 @@ public enum RecordKind: String, Sendable, CaseIterable {
         "byline": Field(type: .string, policy: .multiValue),
         "source": Field(type: .string, policy: .multiValue),
         "publishedAt": Field(type: .int, policy: .multiValue),
+        "language": Field(type: .string, policy: .multiValue),
         "content": Field(type: .string, policy: .multiValue),
         "contentHash": Field(type: .string, policy: .multiValue),
         "archived": Field(type: .bool, policy: .lastWriterWins),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MarginClient
 import MarginCurl
+import MarginExtract
 import MarginShared
 
 /// `margin import FILE|-`: stores the articles a document holds.
@@ -26,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
         let data = isWeb ? try await Self.fetch(file) : try readInput(file)
         let articles: [ImportedArticle]
         do {
-            articles = try ArticleImporter.importDocument(data, url: url ?? (isWeb ? file : nil))
+            articles = try PageImporter.importDocument(data, url: url ?? (isWeb ? file : nil))
         } catch {
             throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
         }
@@ -76,7 +77,7 @@ struct PreviewCommand: ParsableCommand {
     func run() throws {
         let articles: [ImportedArticle]
         do {
-            articles = try ArticleImporter.importDocument(try readInput(file))
+            articles = try PageImporter.importDocument(try readInput(file))
         } catch let error as ImportError {
             throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
         }

@@ -1,0 +1,188 @@
+extension ContentExtractor {
+    /// Readies a page for scoring: scripts, styles and templates go; `<br><br>` chains become
+    /// paragraphs; `<font>` is a `<span>`.
+    static func prepare(_ page: HTMLElement) {
+        for element in page.descendants(["script", "style", "noscript", "template", "link"]) { element.detach() }
+        for element in page.descendants(["font"]) { element.tag = "span" }
+        replaceBreakChains(page)
+    }
+
+    /// `a<br><br>b` is two paragraphs: each chain of two or more `<br>` starts a `<p>` holding the
+    /// phrasing content that follows it.
+    static func replaceBreakChains(_ page: HTMLElement) {
+        for parent in [page] + page.descendants() where parent.children.count(where: { $0.element?.tag == "br" }) >= 2 {
+            var result: [HTMLNode] = []
+            var index = 0
+            let children = parent.children
+            var changed = false
+            while index < children.count {
+                let child = children[index]
+                guard child.element?.tag == "br" else {
+                    result.append(child)
+                    index += 1
+                    continue
+                }
+                // Is another <br> next, past white space?
+                var next = index + 1
+                var chain = false
+                while next < children.count {
+                    if children[next].element?.tag == "br" {
+                        chain = true
+                        next += 1
+                    } else if case .text(let text) = children[next], text.unicodeScalars.allSatisfy(HTMLText.isSpace) {
+                        next += 1
+                    } else {
+                        break
+                    }
+                }
+                guard chain else {
+                    result.append(child)
+                    index += 1
+                    continue
+                }
+                changed = true
+                var run: [HTMLNode] = []
+                while next < children.count {
+                    let node = children[next]
+                    if node.element?.tag == "br" {
+                        // Another chain ends this paragraph.
+                        var after = next + 1
+                        while after < children.count, case .text(let text) = children[after],
+                            text.unicodeScalars.allSatisfy(HTMLText.isSpace)
+                        {
+                            after += 1
+                        }
+                        if after < children.count, children[after].element?.tag == "br" { break }
+                    }
+                    guard isPhrasing(node) else { break }
+                    run.append(node)
+                    next += 1
+                }
+                while let last = run.last, isWhitespace(last) { run.removeLast() }
+                let paragraph = HTMLElement(tag: "p")
+                paragraph.adopt(run)
+                result.append(.element(paragraph))
+                index = next
+            }
+            if changed {
+                parent.adopt(result)
+                if parent.tag == "p" { parent.tag = "div" }
+            }
+        }
+    }
+
+    /// Cleans the assembled article of what is not article.
+    func clean(_ article: HTMLElement) {
+        markDataTables(article)
+        cleanConditionally(article, "form")
+        cleanConditionally(article, "fieldset")
+        remove(article, ["object", "embed", "footer", "link", "aside"])
+        // Share widgets: little text with "share" in a class or id.
+        for top in article.elements {
+            for element in top.descendants() where Hints.isShare(element.hints) && element.textContent.count < 500 {
+                element.detach()
+            }
+        }
+        remove(article, ["iframe", "input", "textarea", "select", "button", "nav"])
+        for heading in article.descendants(["h1", "h2"]) where classWeight(heading) < 0 { heading.detach() }
+        cleanConditionally(article, "table")
+        cleanConditionally(article, "ul")
+        cleanConditionally(article, "div")
+        for paragraph in article.descendants(["p"])
+        where paragraph.count(["img", "embed", "object", "iframe"]) == 0 && paragraph.innerText.isEmpty {
+            paragraph.detach()
+        }
+    }
+
+    private func remove(_ article: HTMLElement, _ tags: Set<String>) {
+        for element in article.descendants(tags) { element.detach() }
+    }
+
+    /// Marks tables that hold data (kept whatever their links), as Readability judges them.
+    private func markDataTables(_ article: HTMLElement) {
+        for table in article.descendants(["table"]) {
+            if table["role"] == "presentation" || table["datatable"] == "0" { continue }
+            if table["summary"] != nil || table.count(["caption", "col", "colgroup", "tfoot", "thead", "th"]) > 0 {
+                table.isDataTable = true
+                continue
+            }
+            if table.count(["table"]) > 0 { continue }
+            let rows = table.descendants(["tr"])
+            let columns = rows.map { $0.elements.count(where: { $0.tag == "td" || $0.tag == "th" }) }.max() ?? 0
+            table.isDataTable = rows.count >= 10 || columns > 4 || rows.count * columns > 10
+        }
+    }
+
+    /// Drops `tag` elements that look like furniture: negative hints, many links, more list items
+    /// or images than paragraphs, forms, lone embeds, no text.
+    private func cleanConditionally(_ article: HTMLElement, _ tag: String) {
+        guard flags.contains(.cleanConditionally) else { return }
+        for node in article.descendants([tag]).reversed() where node.parent != nil {
+            if shouldRemove(node, tag: tag) { node.detach() }
+        }
+    }
+
+    private func shouldRemove(_ node: HTMLElement, tag: String) -> Bool {
+        let text = node.innerText
+        var isList = tag == "ul" || tag == "ol"
+        if !isList, !text.isEmpty {
+            let listLength = node.descendants(["ul", "ol"]).reduce(0) { $0 + $1.textLength }
+            isList = Double(listLength) / Double(text.count) > 0.9
+        }
+        if tag == "table" && node.isDataTable { return false }
+        if node.hasAncestor("table", where: \.isDataTable) || node.hasAncestor("code") { return false }
+        let weight = classWeight(node)
+        if weight < 0 { return true }
+        guard Self.commaCount(text) < 10 else { return false }
+        let paragraphs = node.count(["p"])
+        let images = node.count(["img"])
+        let items = node.count(["li"]) - 100
+        let inputs = node.count(["input"])
+        let headingDensity = Self.textDensity(node, ["h1", "h2", "h3", "h4", "h5", "h6"])
+        let embeds = node.count(["object", "embed", "iframe"])
+        let lowered = text.lowercased()
+        if Self.adWords.contains(lowered) || Self.loadingWords.contains(lowered) { return true }
+        let density = Self.linkDensity(node)
+        let length = text.count
+        let textDensity = Self.textDensity(node, Self.textishTags)
+        let inFigure = node.hasAncestor("figure")
+        let remove =
+            (!inFigure && images > 1 && Double(paragraphs) / Double(images) < 0.5)
+            || (!isList && items > paragraphs)
+            || (inputs > paragraphs / 3)
+            || (!isList && !inFigure && headingDensity < 0.9 && length < 25 && (images == 0 || images > 2) && density > 0)
+            || (!isList && weight < 25 && density > 0.2)
+            || (weight >= 25 && density > 0.5)
+            || ((embeds == 1 && length < 75) || embeds > 1)
+            || (images == 0 && textDensity == 0)
+        if isList && remove {
+            // A list of images, one to each item, is a gallery: kept.
+            if node.elements.contains(where: { $0.elements.count > 1 }) { return remove }
+            if images == node.count(["li"]) { return false }
+        }
+        return remove
+    }
+
+    static let textishTags = Set(["span", "li", "td"]).union(blockTags)
+    static let adWords: Set<String> = [
+        "ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung", "广告", "реклама", "anuncio",
+    ]
+    static let loadingWords: Set<String> = [
+        "loading", "loading…", "loading...", "正在加载", "загрузка", "chargement", "cargando",
+    ]
+
+    /// The share of an element's text inside descendants with `tags`.
+    static func textDensity(_ element: HTMLElement, _ tags: Set<String>) -> Double {
+        let length = element.textLength
+        guard length > 0 else { return 0 }
+        // Nested matches would count twice: only the outermost of each are measured.
+        var inside = 0
+        func walk(_ node: HTMLElement) {
+            for child in node.elements {
+                if tags.contains(child.tag) { inside += child.textLength } else { walk(child) }
+            }
+        }
+        walk(element)
+        return Double(inside) / Double(length)
+    }
+}

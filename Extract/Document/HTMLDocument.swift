@@ -1,0 +1,116 @@
+import CLibXML2
+import Foundation
+import MarginShared
+
+/// A page parsed by libxml2's HTML parser (the one lxml, readability-lxml and trafilatura build
+/// on), copied into a tree extraction can reshape.
+struct HTMLDocument {
+    /// The `<html>` element.
+    let root: HTMLElement
+
+    /// The biggest page read; a bigger one is refused before parsing.
+    static let maxBytes = 32 * 1024 * 1024
+    /// The deepest nesting read: deeper elements are refused, since no article needs them and the
+    /// tree is walked recursively.
+    static let maxDepth = 512
+
+    /// Parses `data`, decoded as `encoding(of:)` decides.
+    static func parse(_ data: Data) throws(ImportError) -> HTMLDocument {
+        guard data.count <= maxBytes else { throw .tooLarge(limit: maxBytes) }
+        let encoding = try encoding(of: data)
+        var options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+        options |= Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
+        let parsed: xmlDocPtr? = data.withUnsafeBytes { bytes in
+            htmlReadMemory(
+                bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, encoding, options)
+        }
+        guard let parsed else { throw .badEncoding("libxml2 cannot read the page as \(encoding)") }
+        defer { xmlFreeDoc(parsed) }
+        guard let top = xmlDocGetRootElement(parsed) else { throw .noReadableText }
+        var html = try copy(top, depth: 1)
+        if html.tag != "html" {
+            let wrapper = HTMLElement(tag: "html")
+            wrapper.append(.element(html))
+            html = wrapper
+        }
+        return HTMLDocument(root: html)
+    }
+
+    /// Copies an element and its subtree, leaving comments and processing instructions out.
+    private static func copy(_ node: xmlNodePtr, depth: Int) throws(ImportError) -> HTMLElement {
+        guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
+        let element = HTMLElement(tag: name(of: node), attributes: attributes(of: node))
+        var nodes: [HTMLNode] = []
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                nodes.append(.element(try copy(current, depth: depth + 1)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { nodes.append(.text(String(cString: content))) }
+            default:
+                break
+            }
+            child = current.pointee.next
+        }
+        element.adopt(nodes)
+        return element
+    }
+
+    private static func name(of node: xmlNodePtr) -> String {
+        guard let name = node.pointee.name else { return "" }
+        return String(cString: name).lowercased()
+    }
+
+    private static func attributes(of node: xmlNodePtr) -> [String: String] {
+        var attributes: [String: String] = [:]
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            if let name = current.pointee.name {
+                // The value is the attribute's text children (the parser has replaced entities).
+                var value = ""
+                var part = current.pointee.children
+                while let text = part {
+                    if let content = text.pointee.content { value += String(cString: content) }
+                    part = text.pointee.next
+                }
+                attributes[String(cString: name).lowercased()] = value
+            }
+            attribute = current.pointee.next
+        }
+        return attributes
+    }
+
+    // MARK: - Encoding
+
+    /// The encoding to read `data` with: its byte order mark's; else UTF-8 when the bytes are
+    /// valid UTF-8 (text in a legacy encoding almost never is, and pages saved again as UTF-8
+    /// often keep their old `<meta charset>`); else the charset declared; else Windows-1252.
+    static func encoding(of data: Data) throws(ImportError) -> String {
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
+        if data.starts(with: [0xFF, 0xFE]) { return "UTF-16LE" }
+        if data.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
+        if data.prefix(8192).contains(0) { throw .notText }
+        if String(validating: data, as: UTF8.self) != nil { return "UTF-8" }
+        switch declaredCharset(data) {
+        case nil:
+            return "WINDOWS-1252"
+        case "utf-8", "utf8", "unicode-1-1-utf-8":
+            throw .badEncoding("the page says it is UTF-8, but it is not valid UTF-8")
+        // As browsers do (the WHATWG Encoding Standard): Latin-1 and ASCII labels mean Windows-1252.
+        case "iso-8859-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252":
+            return "WINDOWS-1252"
+        case let declared?:
+            return declared.uppercased()
+        }
+    }
+
+    /// The charset a `<meta>` in the first 4 KB declares, lowercased.
+    static func declaredCharset(_ data: Data) -> String? {
+        let head = String(decoding: data.prefix(4096), as: UTF8.self).lowercased()
+        guard let range = head.range(of: "charset=") else { return nil }
+        let rest = head[range.upperBound...].drop { $0 == "\"" || $0 == "'" || $0 == " " }
+        let label = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ":" || $0 == "." }
+        return label.isEmpty ? nil : String(label)
+    }
+}
