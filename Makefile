@@ -21,7 +21,7 @@ test:
 	swift test $(if $(FILTER),--filter $(FILTER))
 
 lint:
-	swift format lint --strict -r Shared Client Server Sources Tests Package.swift
+	swift format lint --strict -r Shared Client Server Extract Sources Tests Package.swift
 
 bench:
 	./scripts/setup --postgres
@@ -29,6 +29,7 @@ bench:
 	.build/release/margin-bench decode
 	.build/release/margin-bench store
 	.build/release/margin-bench sync --backends sqlite,postgres
+	.build/release/margin-bench extract
 
 # FUZZ_SECONDS per target (60), FUZZ_TARGETS (decoder merge importer), FUZZ_JOBS (1).
 fuzz:

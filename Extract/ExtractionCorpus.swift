@@ -7,18 +7,27 @@ import MarginShared
 public struct ExtractionCorpus: Sendable {
     /// One page of the corpus, and what was extracted from it.
     public struct Page: Sendable {
+        /// The page's folder name.
         public let name: String
         /// nil when the page failed to import: why.
         public let failure: String?
+        /// The body text's score against the reference text.
         public let score: ExtractionScore
+        /// Whether the title is exactly the reference's.
         public let titleMatches: Bool
         /// nil when the reference has none.
         public let bylineMatches: Bool?
         /// nil when the reference has none.
         public let dateMatches: Bool?
+        /// What the import took.
         public let seconds: Double
+        /// What libxml2 alone took to parse the page.
+        public let parseSeconds: Double
+        /// The page's size in bytes.
+        public let bytes: Int
     }
 
+    /// Every page, by name.
     public let pages: [Page]
 
     /// Imports every page of the corpus at `directory`, scoring each against its reference.
@@ -35,6 +44,7 @@ public struct ExtractionCorpus: Sendable {
                 (try? JSONSerialization.jsonObject(
                     with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/expected-metadata.json")))) as? [String: Any]
                 ?? [:]
+            let parseSeconds = HTMLDocument.libxml2Seconds(source)
             let start = DispatchTime.now().uptimeNanoseconds
             let result = Result { () throws(ImportError) in try PageImporter.importHTML(source) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -45,18 +55,21 @@ public struct ExtractionCorpus: Sendable {
                         name: name, failure: error.description,
                         score: ExtractionScore(extracted: "", reference: reference), titleMatches: false,
                         bylineMatches: metadata["byline"] is String ? false : nil,
-                        dateMatches: metadata["publishedTime"] is String ? false : nil, seconds: seconds))
+                        dateMatches: metadata["publishedTime"] is String ? false : nil, seconds: seconds,
+                        parseSeconds: parseSeconds, bytes: source.count))
             case .success(let article):
                 let title = (metadata["title"] as? String).map(HTMLText.collapsingWhitespace) ?? ""
                 let byline = (metadata["byline"] as? String).map(HTMLText.collapsingWhitespace)
                 let date = (metadata["publishedTime"] as? String).flatMap(ArticleImporter.parseISODate)
                 pages.append(
                     Page(
-                        name: name, failure: nil, score: ExtractionScore(extracted: article.content, reference: reference),
+                        name: name, failure: nil,
+                        score: ExtractionScore(extracted: article.content, reference: reference),
                         titleMatches: HTMLText.collapsingWhitespace(article.title) == title,
                         bylineMatches: byline.map { $0 == article.byline.map(HTMLText.collapsingWhitespace) },
-                        dateMatches: (metadata["publishedTime"] is String) ? date != nil && date == article.publishedAt : nil,
-                        seconds: seconds))
+                        dateMatches: (metadata["publishedTime"] is String)
+                            ? date != nil && date == article.publishedAt : nil,
+                        seconds: seconds, parseSeconds: parseSeconds, bytes: source.count))
             }
         }
         self.pages = pages

@@ -2,7 +2,9 @@
 /// 4-gram shingles (words are `\w+` runs, lowercased; counts compared as multisets), the measure
 /// of the public article-extraction benchmarks.
 public struct ExtractionScore: Sendable, Equatable {
+    /// The share of extracted shingles that the reference holds.
     public let precision: Double
+    /// The share of the reference's shingles that were extracted.
     public let recall: Double
 
     /// The harmonic mean of precision and recall.

@@ -79,17 +79,23 @@ extension ContentExtractor {
         remove(article, ["object", "embed", "footer", "link", "aside"])
         // Share widgets: little text with "share" in a class or id.
         for top in article.elements {
-            for element in top.descendants() where Hints.isShare(element.hints) && element.textContent.count < 500 {
+            for element in top.descendants()
+            where Hints.isShare(element.hints) && element.textContent.unicodeScalars.count < 500 {
                 element.detach()
             }
         }
         remove(article, ["iframe", "input", "textarea", "select", "button", "nav"])
+        // Photo credits: a caption stays (it is the article's), its credit line goes.
+        for element in article.descendants()
+        where Hints.credit.matches(element.hints) || element["itemprop"]?.lowercased() == "copyrightholder" {
+            element.detach()
+        }
         for heading in article.descendants(["h1", "h2"]) where classWeight(heading) < 0 { heading.detach() }
         cleanConditionally(article, "table")
         cleanConditionally(article, "ul")
         cleanConditionally(article, "div")
         for paragraph in article.descendants(["p"])
-        where paragraph.count(["img", "embed", "object", "iframe"]) == 0 && paragraph.innerText.isEmpty {
+        where paragraph.count(["img", "embed", "object", "iframe"]) == 0 && paragraph.textLength == 0 {
             paragraph.detach()
         }
     }
@@ -123,34 +129,36 @@ extension ContentExtractor {
     }
 
     private func shouldRemove(_ node: HTMLElement, tag: String) -> Bool {
-        let text = node.innerText
+        let length = node.textLength
         var isList = tag == "ul" || tag == "ol"
-        if !isList, !text.isEmpty {
+        if !isList, length > 0 {
             let listLength = node.descendants(["ul", "ol"]).reduce(0) { $0 + $1.textLength }
-            isList = Double(listLength) / Double(text.count) > 0.9
+            isList = Double(listLength) / Double(length) > 0.9
         }
         if tag == "table" && node.isDataTable { return false }
         if node.hasAncestor("table", where: \.isDataTable) || node.hasAncestor("code") { return false }
         let weight = classWeight(node)
         if weight < 0 { return true }
-        guard Self.commaCount(text) < 10 else { return false }
+        guard Self.commaCount(node) < 10 else { return false }
         let paragraphs = node.count(["p"])
         let images = node.count(["img"])
         let items = node.count(["li"]) - 100
         let inputs = node.count(["input"])
         let headingDensity = Self.textDensity(node, ["h1", "h2", "h3", "h4", "h5", "h6"])
         let embeds = node.count(["object", "embed", "iframe"])
-        let lowered = text.lowercased()
-        if Self.adWords.contains(lowered) || Self.loadingWords.contains(lowered) { return true }
+        if length <= 16 {
+            let lowered = node.innerText.lowercased()
+            if Self.adWords.contains(lowered) || Self.loadingWords.contains(lowered) { return true }
+        }
         let density = Self.linkDensity(node)
-        let length = text.count
         let textDensity = Self.textDensity(node, Self.textishTags)
         let inFigure = node.hasAncestor("figure")
         let remove =
             (!inFigure && images > 1 && Double(paragraphs) / Double(images) < 0.5)
             || (!isList && items > paragraphs)
             || (inputs > paragraphs / 3)
-            || (!isList && !inFigure && headingDensity < 0.9 && length < 25 && (images == 0 || images > 2) && density > 0)
+            || (!isList && !inFigure && headingDensity < 0.9 && length < 25 && (images == 0 || images > 2)
+                && density > 0)
             || (!isList && weight < 25 && density > 0.2)
             || (weight >= 25 && density > 0.5)
             || ((embeds == 1 && length < 75) || embeds > 1)

@@ -67,8 +67,7 @@ struct ContentExtractor {
     }
 
     /// Looks at one element on the way down: drops it (nil) or turns it into what is scored.
-    private mutating func visit(_ node: HTMLElement, body: HTMLElement, toScore: inout [HTMLElement]) -> HTMLElement?
-    {
+    private mutating func visit(_ node: HTMLElement, body: HTMLElement, toScore: inout [HTMLElement]) -> HTMLElement? {
         if node === body { return node }
         let hints = node.hints
         if !Self.isProbablyVisible(node) {
@@ -129,13 +128,13 @@ struct ContentExtractor {
     private func score(_ elements: [HTMLElement]) -> [HTMLElement] {
         var candidates: [HTMLElement] = []
         for element in elements where element.parent != nil {
-            let text = element.innerText
-            guard text.count >= 25 else { continue }
+            let length = element.textLength
+            guard length >= 25 else { continue }
             let ancestors = element.ancestors(limit: 5)
             guard !ancestors.isEmpty else { continue }
             var contentScore = 1.0
-            contentScore += Double(Self.commaCount(text) + 1)
-            contentScore += Double(min(text.count / 100, 3))
+            contentScore += Double(Self.commaCount(element) + 1)
+            contentScore += Double(min(length / 100, 3))
             for (level, ancestor) in ancestors.enumerated() {
                 // An ancestor with no parent element is the document itself: not a candidate.
                 guard ancestor.parent != nil else { break }
@@ -209,7 +208,7 @@ struct ContentExtractor {
                 } else if sibling.tag == "p" {
                     let density = Self.linkDensity(sibling)
                     let text = sibling.innerText
-                    let length = text.count
+                    let length = text.unicodeScalars.count
                     if length > 80 && density < 0.25 {
                         append = true
                     } else if length < 80 && length > 0 && density == 0 && Self.hasSentenceEnd(text) {
@@ -227,7 +226,9 @@ struct ContentExtractor {
     private static func commonAncestor(of top: HTMLElement, alternatives: [HTMLElement], body: HTMLElement)
         -> HTMLElement
     {
-        let close = alternatives.dropFirst().filter { $0.score! / top.score! >= 0.75 }.map { Set($0.ancestors().map(ObjectIdentifier.init)) }
+        let close = alternatives.dropFirst().filter { $0.score! / top.score! >= 0.75 }.map {
+            Set($0.ancestors().map(ObjectIdentifier.init))
+        }
         guard close.count >= 3 else { return top }
         var parent = top.parent
         while let current = parent, current !== body, current.tag != "body" {
@@ -269,7 +270,7 @@ struct ContentExtractor {
             node["rel"] == "author" || (node["itemprop"]?.contains("author") ?? false) || Hints.byline.matches(hints)
         guard marked else { return false }
         let text = node.textContent.trimmingSpaces
-        return !text.isEmpty && text.count < 100
+        return !text.isEmpty && text.unicodeScalars.count < 100
     }
 
     private static func bylineText(_ node: HTMLElement) -> String {
@@ -328,7 +329,7 @@ struct ContentExtractor {
     }
 
     static func isWithoutContent(_ node: HTMLElement) -> Bool {
-        guard node.textContent.trimmingSpaces.isEmpty else { return false }
+        guard !node.hasVisibleText else { return false }
         let elements = node.elements
         return elements.isEmpty || elements.count == node.count(["br", "hr"])
     }
@@ -379,8 +380,9 @@ struct ContentExtractor {
         return linked / Double(length)
     }
 
-    static func commaCount(_ text: String) -> Int {
-        text.unicodeScalars.count(where: { [",", "،", "﹐", "︐", "︑", "⸴", "⸲", "，"].contains($0) })
+    /// The commas of an element's text (Latin, Arabic, CJK and other forms).
+    static func commaCount(_ element: HTMLElement) -> Int {
+        element.countScalars(where: { [",", "،", "﹐", "︐", "︑", "⸴", "⸲", "，"].contains($0) })
     }
 
     static func hasSentenceEnd(_ text: String) -> Bool {

@@ -16,8 +16,10 @@ final class HTMLElement {
     /// The tag name, lowercased.
     var tag: String
     let attributes: [String: String]
-    var children: [HTMLNode] = []
+    private(set) var children: [HTMLNode] = []
     private(set) weak var parent: HTMLElement?
+    /// `textLength`, until the subtree changes (scoring reads it over and over).
+    private var cachedTextLength: Int?
 
     /// The content score, once the element was scored (nil: never a candidate).
     var score: Double?
@@ -44,6 +46,17 @@ final class HTMLElement {
             element.parent = self
         }
         children.append(node)
+        textChanged()
+    }
+
+    /// Forgets the text lengths of this element and its ancestors.
+    private func textChanged() {
+        // Every ancestor: one may have measured its subtree while this element kept no length.
+        var next: HTMLElement? = self
+        while let element = next {
+            element.cachedTextLength = nil
+            next = element.parent
+        }
     }
 
     /// A deep copy, without scores.
@@ -63,6 +76,7 @@ final class HTMLElement {
     func detach() {
         guard let parent else { return }
         parent.children.removeAll { $0.element === self }
+        parent.textChanged()
         self.parent = nil
     }
 
@@ -72,6 +86,7 @@ final class HTMLElement {
         replacement.detach()
         replacement.parent = parent
         parent.children[index] = .element(replacement)
+        parent.textChanged()
         self.parent = nil
     }
 
@@ -79,6 +94,7 @@ final class HTMLElement {
     func adopt(_ nodes: [HTMLNode]) {
         for node in nodes { node.element?.parent = self }
         children = nodes
+        textChanged()
     }
 
     /// Every descendant element, in document order.
@@ -146,6 +162,61 @@ final class HTMLElement {
     /// The text trimmed, its runs of white space made one space: what Readability measures.
     var innerText: String { HTMLText.collapsingWhitespace(textContent) }
 
-    /// The length of `innerText`, in characters.
-    var textLength: Int { innerText.count }
+    /// The length of `innerText`, in Unicode scalars, counted without building it.
+    var textLength: Int {
+        if let cachedTextLength { return cachedTextLength }
+        var counter = TextLengthCounter()
+        countText(into: &counter)
+        cachedTextLength = counter.length
+        return counter.length
+    }
+
+    /// Counts scalars of the text that satisfy `predicate`, without building the text.
+    func countScalars(where predicate: (Unicode.Scalar) -> Bool) -> Int {
+        var total = 0
+        for child in children {
+            switch child {
+            case .text(let run): total += run.unicodeScalars.count(where: predicate)
+            case .element(let element): total += element.countScalars(where: predicate)
+            }
+        }
+        return total
+    }
+
+    /// Whether any text below is more than white space.
+    var hasVisibleText: Bool {
+        children.contains { child in
+            switch child {
+            case .text(let run): !run.unicodeScalars.allSatisfy(HTMLText.isSpace)
+            case .element(let element): element.hasVisibleText
+            }
+        }
+    }
+
+    private func countText(into counter: inout TextLengthCounter) {
+        for child in children {
+            switch child {
+            case .text(let run): counter.feed(run)
+            case .element(let element): element.countText(into: &counter)
+            }
+        }
+    }
+}
+
+/// Counts the scalars of text as `HTMLText.collapsingWhitespace` would leave them.
+struct TextLengthCounter {
+    private(set) var length = 0
+    private var pendingSpace = false
+
+    mutating func feed(_ text: String) {
+        for scalar in text.unicodeScalars {
+            if HTMLText.isSpace(scalar) {
+                pendingSpace = length > 0
+            } else {
+                if pendingSpace { length += 1 }
+                pendingSpace = false
+                length += 1
+            }
+        }
+    }
 }

@@ -46,9 +46,11 @@ struct PageMetadata {
         func first(_ keys: String...) -> String? {
             keys.lazy.compactMap { values[$0] }.first { !$0.isEmpty }
         }
-        title = jsonLD?.title ?? first(
-            "dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title", "title",
-            "twitter:title", "parsely-title")
+        title =
+            jsonLD?.title
+            ?? first(
+                "dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title", "title",
+                "twitter:title", "parsely-title")
         if title == nil || title!.isEmpty { title = PageTitle.fromTitleElement(root) }
         let articleAuthor = values["article:author"].flatMap { Self.isURL($0) ? nil : $0 }
         byline =

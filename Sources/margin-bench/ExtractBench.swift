@@ -8,7 +8,7 @@ struct ExtractBench: ParsableCommand {
         commandName: "extract", abstract: "Article extraction quality and speed on a corpus of real pages, one core.")
 
     @Option(help: "The corpus: one folder per page with source.html, expected.html and expected-metadata.json.")
-    var corpus = "../shared/readability-test-pages"
+    var corpus = "Tests/Fixtures/readability-test-pages"
 
     @Option(help: "Where to write the JSON result.")
     var output = "bench/results"
@@ -38,9 +38,19 @@ struct ExtractBench: ParsableCommand {
                 note: String(
                     format: "body F1 %.3f (precision %.3f, recall %.3f); %d failed", f1, precision, recall,
                     failures.count)))
+        let parseSeconds = result.pages.reduce(0) { $0 + $1.parseSeconds }
+        let megabytes = Double(result.pages.reduce(0) { $0 + $1.bytes }) / 1_048_576
+        report.add(
+            Measurement(
+                name: "limit: libxml2 parse alone, same pages", records: result.pages.count, seconds: parseSeconds,
+                note: String(
+                    format: "%.1f MiB at %.1f MiB/s; extraction %.1f MiB/s", megabytes, megabytes / parseSeconds,
+                    megabytes / seconds)))
         let titles = result.pages.count(where: \.titleMatches)
         report.addTarget(
-            TargetCheck(figure: "body F1, mean over pages", measured: String(format: "%.3f", f1), goal: "≥ 0.95", met: f1 >= 0.95))
+            TargetCheck(
+                figure: "body F1, mean over pages", measured: String(format: "%.3f", f1), goal: "≥ 0.95",
+                met: f1 >= 0.95))
         report.addTarget(
             TargetCheck(
                 figure: "exact titles", measured: "\(titles)/\(result.pages.count) (\(percent(result.titleRate)))",
@@ -50,13 +60,18 @@ struct ExtractBench: ParsableCommand {
                 figure: "bylines (pages with one)", measured: percent(result.bylineRate), goal: "reported", met: true))
         report.addTarget(
             TargetCheck(
-                figure: "published times (pages with one)", measured: percent(result.dateRate), goal: "reported", met: true))
+                figure: "published times (pages with one)", measured: percent(result.dateRate), goal: "reported",
+                met: true))
         let rate = Double(result.pages.count) / seconds
         report.addTarget(
             TargetCheck(
-                figure: "pages per second, one core", measured: String(format: "%.0f", rate), goal: "≥ 200", met: rate >= 200))
+                figure: "pages per second, one core", measured: String(format: "%.0f", rate), goal: "≥ 200",
+                met: rate >= 200,
+                limit: String(
+                    format: "libxml2 alone parses %.0f pages/s of these", Double(result.pages.count) / parseSeconds)))
         report.addTarget(
-            TargetCheck(figure: "pages failing to import", measured: "\(failures.count)", goal: "0", met: failures.isEmpty))
+            TargetCheck(
+                figure: "pages failing to import", measured: "\(failures.count)", goal: "0", met: failures.isEmpty))
         report.printTargets()
         try report.write(to: output, name: "extract")
     }
