@@ -120,7 +120,8 @@ public enum Exporter {
 
     private static func timestamp(_ millis: Int64) -> String {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
+        // Milliseconds kept: an import of this export gives notes their exact creation time back.
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 

@@ -45,6 +45,8 @@ extension LocalStore {
                 return existing.value(field) != value
             }
         }
+        // The article's own text replaces the highlights an import made it of.
+        if existing?.flag("excerpted") == true { changes.append(.set("excerpted", .bool(false))) }
         if existing != nil && changes.isEmpty {
             return ImportOutcome(article: existing!, action: .unchanged, reanchored: 0, orphaned: [])
         }

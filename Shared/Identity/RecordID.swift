@@ -12,6 +12,19 @@ public enum RecordID {
         return "a-" + SHA256.hex("text:" + normalizedText(text))
     }
 
+    /// The id of an article known to an import only by its source key (a book's title and
+    /// author): the same on every machine that imports it.
+    public static func article(sourceKey: String) -> String {
+        "a-" + SHA256.hex("source:" + sourceKey)
+    }
+
+    /// The id of a note or bookmark imported from elsewhere, derived from its source, location and
+    /// quote, so that importing the same export twice, or on two machines, makes one record.
+    public static func imported(_ kind: RecordKind, sourceKey: String, location: String, quote: String) -> String {
+        let prefix = kind == .bookmark ? "b-" : "n-"
+        return prefix + SHA256.hex("import:" + sourceKey + "\u{1F}" + location + "\u{1F}" + quote).prefix(40)
+    }
+
     /// A new UUIDv7 (48 bits of Unix milliseconds, then random bits), lowercase.
     ///
     /// Ids made in the same millisecond keep increasing (RFC 9562 §6.2, method 2: the previous

@@ -41,6 +41,8 @@ public enum RecordKind: String, Sendable, CaseIterable {
         "contentHash": Field(type: .string, policy: .multiValue),
         "archived": Field(type: .bool, policy: .lastWriterWins),
         "favorite": Field(type: .bool, policy: .lastWriterWins),
+        // True while the text is an import's highlights, not the article's own text.
+        "excerpted": Field(type: .bool, policy: .lastWriterWins),
         "progress": Field(type: .double, policy: .maximum),
         "addedAt": Field(type: .int, policy: .minimum),
     ]

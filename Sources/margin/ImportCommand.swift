@@ -22,9 +22,20 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "The article's address, when the file does not name it.")
     var url: String?
 
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp(
+            "Read an export of another tool: \(LibraryFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+            discussion: "Without it, an export is recognised when only one format fits."))
+    var format: LibraryFormat?
+
     func run() async throws {
         let isWeb = file.hasPrefix("http://") || file.hasPrefix("https://")
         let data = isWeb ? try await Self.fetch(file) : try readInput(file)
+        if let format = format ?? (isWeb ? nil : LibraryImporter.detect(data)) {
+            try importLibrary(data, format: format)
+            return
+        }
         let articles: [ImportedArticle]
         do {
             articles = try PageImporter.importDocument(data, url: url ?? (isWeb ? file : nil))
@@ -60,6 +71,29 @@ struct ImportCommand: AsyncParsableCommand {
 }
 
 extension ImportCommand {
+    /// Imports another tool's export and prints its one summary line.
+    func importLibrary(_ data: Data, format: LibraryFormat) throws {
+        let library: Library
+        do {
+            library = try LibraryImporter.parse(data, format: format)
+        } catch {
+            throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
+        }
+        let store = try profile.open()
+        let bar = ProgressBar(enabled: !output.json && isatty(STDOUT_FILENO) == 1)
+        let total = library.items.count
+        let summary = try store.importLibrary(library) { bar.update(done: $0, of: total, "sources") }
+        bar.finish()
+        if output.json {
+            printJSON([
+                "articles": summary.articles, "notes": summary.notes, "bookmarks": summary.bookmarks,
+                "duplicates": summary.duplicates, "orphaned": summary.orphaned, "notUnderstood": summary.notUnderstood,
+            ])
+        } else {
+            print(summary.line)
+        }
+    }
+
     /// Downloads a page through libcurl.
     static func fetch(_ address: String) async throws -> Data {
         try await PageFetcher(transport: CurlTransport()).fetch(address)
@@ -91,3 +125,5 @@ struct PreviewCommand: ParsableCommand {
         }
     }
 }
+
+extension LibraryFormat: ExpressibleByArgument {}

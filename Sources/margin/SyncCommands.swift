@@ -173,7 +173,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 }
 
-/// A one-line progress bar, drawn only once a sync has taken more than a second.
+/// A one-line progress bar, drawn only once a sync or an import has taken more than a second.
 final class ProgressBar: @unchecked Sendable {
     private let enabled: Bool
     private let start = Date()
@@ -183,14 +183,23 @@ final class ProgressBar: @unchecked Sendable {
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(_ progress: SyncProgress) {
+        draw(
+            done: progress.pushed, of: progress.toPush,
+            "up \(progress.pushed)/\(progress.toPush)  down \(progress.pulled)")
+    }
+
+    /// Shows `done` of `total` things named `noun` (an import's sources, say).
+    func update(done: Int, of total: Int, _ noun: String) {
+        draw(done: done, of: total, "\(done)/\(total) \(noun)")
+    }
+
+    private func draw(done: Int, of total: Int, _ text: String) {
         guard enabled, Date().timeIntervalSince(start) > 1 else { return }
         lock.lock()
         defer { lock.unlock() }
-        let total = max(progress.toPush, 1)
-        let filled = min(20, progress.pushed * 20 / total)
+        let filled = min(20, done * 20 / max(total, 1))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: 20 - filled)
-        FileHandle.standardOutput.write(
-            Data("\r[\(bar)] up \(progress.pushed)/\(progress.toPush)  down \(progress.pulled)   ".utf8))
+        FileHandle.standardOutput.write(Data("\r[\(bar)] \(text)   ".utf8))
         drawn = true
     }
 

@@ -1,0 +1,205 @@
+import Foundation
+import GRDB
+import MarginShared
+
+/// What importing an export from another tool did, for its one summary line.
+public struct LibraryImportSummary: Sendable, Equatable {
+    /// Articles created or changed.
+    public var articles = 0
+    /// Notes (highlights, with or without a comment) created.
+    public var notes = 0
+    /// Bookmarks created.
+    public var bookmarks = 0
+    /// Entries already stored (an earlier import of the same export) or folded into another.
+    public var duplicates = 0
+    /// Notes whose quote the article's text does not hold: kept, marked orphaned.
+    public var orphaned = 0
+    /// Entries that could not be read, by where they stand.
+    public var notUnderstood: [String] = []
+
+    /// `imported 3 articles, 212 notes, 4 bookmarks; 7 duplicates skipped; 2 not understood (line
+    /// 1840, line 2203)`.
+    public var line: String {
+        var text = "imported \(Self.count(articles, "article")), \(Self.count(notes, "note")), "
+        text += Self.count(bookmarks, "bookmark")
+        text += "; \(Self.count(duplicates, "duplicate")) skipped"
+        if orphaned > 0 { text += "; \(orphaned) orphaned (quote not in the text)" }
+        if !notUnderstood.isEmpty {
+            let shown = notUnderstood.prefix(10).joined(separator: ", ")
+            text += "; \(notUnderstood.count) not understood (\(shown)\(notUnderstood.count > 10 ? ", …" : ""))"
+        }
+        return text
+    }
+
+    private static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+}
+
+extension LocalStore {
+    /// Imports an export from another tool in one transaction: each source becomes an article
+    /// (its text the highlights in reading order, when the export has no text), each highlight a
+    /// note anchored to it, with ids derived from source, location and quote, so that importing
+    /// the same export again, or on another machine, creates nothing new. `progress` is called
+    /// after each source with the count done.
+    public func importLibrary(
+        _ library: Library, progress: (Int) -> Void = { _ in }
+    ) throws(StoreError) -> LibraryImportSummary {
+        try write { db in
+            var summary = LibraryImportSummary()
+            summary.duplicates = library.folded
+            summary.notUnderstood = library.notUnderstood
+            for (done, item) in library.items.enumerated() {
+                try importItem(db, item, into: &summary)
+                progress(done + 1)
+            }
+            return summary
+        }
+    }
+
+    private func importItem(_ db: Database, _ item: LibraryItem, into summary: inout LibraryImportSummary) throws {
+        let articleID = Self.articleID(of: item)
+        let existing = try Self.load(db, id: articleID)
+        let highlights = item.highlightsInReadingOrder
+        let noteIDs = highlights.map { Self.noteID($0, item: item) }
+        var fresh: [(LibraryHighlight, String)] = []
+        for (highlight, id) in zip(highlights, noteIDs) {
+            if try Self.load(db, id: id) != nil || fresh.contains(where: { $0.1 == id }) {
+                summary.duplicates += 1
+            } else {
+                fresh.append((highlight, id))
+            }
+        }
+        // The article: created, or its text grown by quotes it lacks while it is only excerpts.
+        var content = existing?.string("content") ?? ""
+        let excerpted = existing.map { $0.flag("excerpted") } ?? (item.text == nil)
+        var articleChanges: [Change] = []
+        if existing == nil {
+            content = item.text ?? Self.excerpts(highlights.map(\.quote))
+            var article = ImportedArticle(url: item.url, title: item.title, byline: item.author, content: content)
+            article.source = nil
+            articleChanges = article.changes(addedAt: item.addedAt ?? HybridLogicalClock.wallNow())
+            if excerpted { articleChanges.append(.set("excerpted", .bool(true))) }
+        } else if excerpted {
+            let missing = fresh.map(\.0.quote).filter { !content.contains($0) }
+            if !missing.isEmpty {
+                content = Self.excerpts(content.components(separatedBy: "\n\n") + missing)
+                articleChanges += [
+                    .set("content", .string(content)), .set("contentHash", .string(SHA256.hex(content))),
+                ]
+            }
+        }
+        for tag in item.tags where !(existing?.tagNames.contains(tag) ?? false) {
+            articleChanges.append(.addTag(tag))
+        }
+        if let archived = item.archived, existing?.value("archived")?.boolValue != archived {
+            articleChanges.append(.set("archived", .bool(archived)))
+        }
+        if let favorite = item.favorite, existing?.value("favorite")?.boolValue != favorite {
+            articleChanges.append(.set("favorite", .bool(favorite)))
+        }
+        if !articleChanges.isEmpty {
+            try mutate(db, articleID, create: RecordState(id: articleID, kind: .article)) { state, stamp in
+                try state.edit(articleChanges, by: replicaID, at: stamp())
+            }
+            summary.articles += 1
+        } else if item.highlights.isEmpty && item.bookmarks.isEmpty {
+            // A saved article alone is the entry: stored already, it is a duplicate.
+            summary.duplicates += 1
+        }
+        // The notes, each anchored to its own highlight: the same quote twice is its next occurrence.
+        var seen: [String: Int] = [:]
+        for (highlight, id) in fresh {
+            let occurrence = seen[highlight.quote, default: 0]
+            seen[highlight.quote] = occurrence + 1
+            var (anchor, orphaned) = Self.anchor(highlight, occurrence: occurrence, in: content)
+            if excerpted {
+                // Text made of highlights has no real surroundings: the anchor keeps the export's
+                // (or none), so that it re-anchors to the real text when that arrives.
+                anchor.prefix = highlight.prefix ?? ""
+                anchor.suffix = highlight.suffix ?? ""
+            }
+            var changes: [Change] = [
+                .set("anchor", .anchor(anchor)),
+                .set("createdAt", .int(highlight.createdAt ?? HybridLogicalClock.wallNow())),
+                .set("color", .string(highlight.color ?? "yellow")),
+            ]
+            if let note = highlight.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
+                changes.append(.set("body", .string(note)))
+            }
+            changes += try Self.validTags(highlight.tags).map(Change.addTag)
+            try mutate(db, id, create: RecordState(id: id, kind: .note, articleID: articleID)) { state, stamp in
+                try state.edit(changes, by: replicaID, at: stamp())
+            }
+            if orphaned {
+                try db.execute(sql: "UPDATE records SET orphaned = 1 WHERE id = ?", arguments: [id])
+                summary.orphaned += 1
+            }
+            summary.notes += 1
+        }
+        for bookmark in item.bookmarks {
+            let id = RecordID.imported(.bookmark, sourceKey: item.sourceKey, location: bookmark.location, quote: "")
+            if try Self.load(db, id: id) != nil {
+                summary.duplicates += 1
+                continue
+            }
+            // A bookmark sits at the first highlight at or after its place (books have no offsets),
+            // else after the last one.
+            let after = highlights.first { ($0.position ?? .max) >= (bookmark.position ?? .min) } ?? highlights.last
+            let quote = after?.quote ?? String(content.prefix(1))
+            guard !content.isEmpty,
+                let anchor = Anchor.create(quote: quote, in: content)
+                    ?? Anchor.create(start: 0, end: 1, in: content)
+            else { continue }
+            var changes: [Change] = [
+                .set("anchor", .anchor(anchor)),
+                .set("createdAt", .int(bookmark.createdAt ?? HybridLogicalClock.wallNow())),
+            ]
+            if let label = bookmark.label { changes.append(.set("label", .string(label))) }
+            try mutate(db, id, create: RecordState(id: id, kind: .bookmark, articleID: articleID)) { state, stamp in
+                try state.edit(changes, by: replicaID, at: stamp())
+            }
+            summary.bookmarks += 1
+        }
+    }
+
+    /// The article's id: from its URL; a Margin article named in Margin's own export keeps its id;
+    /// else derived from the source key.
+    static func articleID(of item: LibraryItem) -> String {
+        if let url = item.url { return RecordID.article(url: url, text: "") }
+        let prefix = "urn:urn:margin:article:"
+        if item.sourceKey.hasPrefix(prefix) { return String(item.sourceKey.dropFirst(prefix.count)) }
+        return RecordID.article(sourceKey: item.sourceKey)
+    }
+
+    /// A note's id: the one the export gave it when that fits, else derived.
+    static func noteID(_ highlight: LibraryHighlight, item: LibraryItem) -> String {
+        if let id = highlight.id, !id.isEmpty, id.utf8.count <= 128, !id.contains(where: \.isWhitespace) { return id }
+        return RecordID.imported(.note, sourceKey: item.sourceKey, location: highlight.location, quote: highlight.quote)
+    }
+
+    /// Text made of quotes, each its own paragraph, the same quote once.
+    static func excerpts(_ quotes: [String]) -> String {
+        var seen = Set<String>()
+        var paragraphs: [String] = []
+        for quote in quotes {
+            let paragraph = quote.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !paragraph.isEmpty && seen.insert(paragraph).inserted { paragraphs.append(paragraph) }
+        }
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    /// Where a highlight's quote stands in `content`: by its own context when the export kept it,
+    /// else its `occurrence`-th appearance; orphaned (placed at 0, empty) when the text lacks it.
+    static func anchor(_ highlight: LibraryHighlight, occurrence: Int, in content: String) -> (Anchor, Bool) {
+        let quote = highlight.quote.trimmingCharacters(in: .whitespacesAndNewlines)
+        if highlight.prefix != nil || highlight.suffix != nil {
+            let hint = Anchor(
+                exact: quote, prefix: highlight.prefix ?? "", suffix: highlight.suffix ?? "", start: 0, end: 0)
+            if let found = hint.resolve(in: content).anchor { return (found, false) }
+        }
+        let count = Anchor.occurrenceCount(of: quote, in: content)
+        if count > 0, let found = Anchor.create(quote: quote, in: content, occurrence: min(occurrence, count - 1)) {
+            return (found, false)
+        }
+        return (Anchor(exact: quote, prefix: "", suffix: "", start: 0, end: 0), true)
+    }
+}

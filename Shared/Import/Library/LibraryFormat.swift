@@ -1,0 +1,64 @@
+import Foundation
+
+/// The exports `margin import --from` reads.
+public enum LibraryFormat: String, CaseIterable, Sendable {
+    case kindle, koreader, readwise, hypothesis, w3c, pocket, instapaper, omnivore
+
+    /// Reads an export of this format. Pocket's HTML export needs MarginExtract's `PocketHTML`.
+    public func parse(_ data: Data) throws(LibraryError) -> Library {
+        if data.prefix(8192).contains(0) { throw LibraryError("the file is binary, not a \(rawValue) export") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LibraryError("the file is not valid UTF-8 text")
+        }
+        let library: Library
+        switch self {
+        case .kindle: library = KindleClippings.parse(text)
+        case .koreader:
+            library = Self.startsLikeJSON(text) ? KOReaderExport.parseJSON(data) : KOReaderExport.parseMarkdown(text)
+        case .readwise: library = ReadwiseCSV.parse(text)
+        case .hypothesis: library = WebAnnotations.parseHypothesis(data)
+        case .w3c: library = WebAnnotations.parseW3C(data)
+        case .pocket: library = ReadLaterExports.parsePocketCSV(text)
+        case .instapaper: library = ReadLaterExports.parseInstapaperCSV(text)
+        case .omnivore: library = ReadLaterExports.parseOmnivoreJSON(data)
+        }
+        if library.items.isEmpty && !library.notUnderstood.isEmpty {
+            throw LibraryError("nothing in the file reads as a \(rawValue) export (\(library.notUnderstood[0]))")
+        }
+        return library
+    }
+
+    /// The format a file's first bytes show, when only one fits; nil when unsure.
+    public static func detect(_ data: Data) -> LibraryFormat? {
+        let head = String(decoding: data.prefix(4096), as: UTF8.self)
+        let lower = head.lowercased()
+        var found: [LibraryFormat] = []
+        if head.contains("==========")
+            && (lower.contains("- your highlight") || lower.contains("- your note")
+                || lower.contains("- your bookmark") || lower.contains("| added on"))
+        {
+            found.append(.kindle)
+        }
+        let firstLine = lower.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        if firstLine.contains("highlight") && firstLine.contains("book title") { found.append(.readwise) }
+        if firstLine.hasPrefix("title,url,time_added") { found.append(.pocket) }
+        if firstLine.hasPrefix("url,title,selection,folder") { found.append(.instapaper) }
+        if head.hasPrefix("# ") && (lower.contains("\n### page ") || lower.contains("\n##### ")) {
+            found.append(.koreader)
+        }
+        if startsLikeJSON(head) {
+            if lower.contains("annotationcollection") || lower.contains("anno.jsonld") { found.append(.w3c) }
+            if lower.contains("\"rows\"") && lower.contains("\"uri\"") || lower.contains("hypothes.is") {
+                found.append(.hypothesis)
+            }
+            if lower.contains("\"entries\"") && lower.contains("\"title\"") { found.append(.koreader) }
+            if lower.contains("\"savedat\"") || lower.contains("\"slug\"") { found.append(.omnivore) }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    static func startsLikeJSON(_ text: String) -> Bool {
+        let first = text.first { !$0.isWhitespace && $0 != "\u{FEFF}" }
+        return first == "{" || first == "["
+    }
+}

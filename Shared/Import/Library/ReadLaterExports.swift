@@ -1,0 +1,85 @@
+import Foundation
+
+/// The read-later services' exports, which hold saved articles (mostly without their text):
+/// Pocket's CSV (`title,url,time_added,tags,status`), Instapaper's CSV (`URL,Title,Selection,Folder,
+/// Timestamp`) and Omnivore's metadata JSON (a list of saved items with labels, state and
+/// highlights). Pocket's older HTML export goes through MarginExtract, which has an HTML parser.
+enum ReadLaterExports {
+    static func parsePocketCSV(_ text: String) -> Library {
+        CSVReader.library(text, requiring: "url") { row, library in
+            guard let url = row.value("url") else { return false }
+            var item = LibraryItem(url: url, title: row.value("title") ?? url)
+            item.tags = (row.value("tags") ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            item.addedAt = row.value("time_added").flatMap(LibraryDates.parse)
+            let status = row.value("status")?.lowercased()
+            item.archived = status == "archive" || status == "archived"
+            item.favorite = row.value("favorite").map { $0 == "1" || $0.lowercased() == "true" }
+            add(item, to: &library)
+            return true
+        }
+    }
+
+    static func parseInstapaperCSV(_ text: String) -> Library {
+        CSVReader.library(text, requiring: "url") { row, library in
+            guard let url = row.value("url") else { return false }
+            var item = LibraryItem(url: url, title: row.value("title") ?? url)
+            item.addedAt = row.value("timestamp").flatMap(LibraryDates.parse)
+            switch row.value("folder") ?? "" {
+            case "", "Unread": item.archived = false
+            case "Archive": item.archived = true
+            case "Starred": item.favorite = true
+            case let folder: item.tags = [folder]
+            }
+            if let selection = row.value("selection") {
+                item.highlights.append(LibraryHighlight(quote: selection, location: "selection"))
+            }
+            add(item, to: &library)
+            return true
+        }
+    }
+
+    static func parseOmnivoreJSON(_ data: Data) -> Library {
+        var library = Library()
+        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [Any] else {
+            library.notUnderstood.append("the whole file (not a JSON list)")
+            return library
+        }
+        for (number, entry) in list.enumerated() {
+            guard let object = entry as? [String: Any], let url = object["url"] as? String, !url.isEmpty else {
+                library.notUnderstood.append("item \(number + 1)")
+                continue
+            }
+            var item = LibraryItem(
+                url: url, title: object["title"] as? String ?? url, author: object["author"] as? String)
+            item.tags = (object["labels"] as? [Any] ?? []).compactMap { label in
+                (label as? String) ?? (label as? [String: Any])?["name"] as? String
+            }
+            item.archived = (object["state"] as? String)?.lowercased() == "archived"
+            item.addedAt = (object["savedAt"] as? String).flatMap(LibraryDates.parse)
+            for (position, raw) in (object["highlights"] as? [[String: Any]] ?? []).enumerated() {
+                guard let quote = raw["quote"] as? String, !quote.isEmpty else { continue }
+                var highlight = LibraryHighlight(
+                    quote: quote, note: (raw["annotation"] as? String).flatMap { $0.isEmpty ? nil : $0 },
+                    location: raw["id"] as? String ?? "highlight \(position + 1)", position: position)
+                highlight.color = raw["color"] as? String
+                highlight.createdAt = (raw["createdAt"] as? String).flatMap(LibraryDates.parse)
+                item.highlights.append(highlight)
+            }
+            add(item, to: &library)
+        }
+        return library
+    }
+
+    /// Adds a saved article, merging one saved twice (its tags and highlights together).
+    static func add(_ item: LibraryItem, to library: inout Library) {
+        let index = library.item(item.sourceKey) { item }
+        guard library.items[index] != item else { return }
+        let kept = library.items[index]
+        if kept.highlights == item.highlights && kept.tags == item.tags { return }
+        for tag in item.tags where !kept.tags.contains(tag) { library.items[index].tags.append(tag) }
+        for highlight in item.highlights where !kept.highlights.contains(highlight) {
+            library.items[index].highlights.append(highlight)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import MarginShared
+import MarginTestSupport
+import Testing
+
+@testable import MarginClient
+
+/// Exports of other tools imported into a store: derived ids, text made of highlights, notes
+/// anchored to their own highlight, nothing created twice, and re-anchoring when the text arrives.
+struct LibraryImportTests {
+    static func library(_ name: String, _ format: LibraryFormat) throws -> Library {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        return try format.parse(Data(contentsOf: root.appendingPathComponent("Fixtures/exports/\(name)")))
+    }
+
+    @Test func importingTheSameExportTwiceCreatesNothingNew() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let library = try Self.library("kindle-clippings.txt", .kindle)
+        let first = try store.importLibrary(library)
+        #expect(
+            first.line
+                == "imported 2 articles, 3 notes, 1 bookmark; 1 duplicate skipped; 1 not understood (line 26)")
+        let ids = try store.allIDs()
+        let second = try store.importLibrary(library)
+        #expect(second.articles == 0 && second.notes == 0 && second.bookmarks == 0)
+        #expect(second.duplicates == 5)
+        #expect(try store.allIDs() == ids)
+    }
+
+    @Test func aBookIsItsHighlightsInReadingOrderAndEachNoteSitsOnItsOwn() throws {
+        let store = try LocalStore(home: temporaryHome())
+        _ = try store.importLibrary(try Self.library("kindle-clippings.txt", .kindle))
+        let book = try #require(
+            try store.records(kind: .article).first { $0.string("title") == "The Pragmatic Programmer" })
+        let content = try #require(book.string("content"))
+        #expect(
+            content
+                == "Think! About your work.\n\nCare about your craft. Why spend your life developing software unless you care about doing it well?"
+        )
+        #expect(book.flag("excerpted"))
+        #expect(book.string("byline") == "David Thomas;Andrew Hunt")
+        let scalars = Array(content.unicodeScalars)
+        let notes = try store.records(kind: .note, article: book.id)
+        #expect(notes.count == 2)
+        for note in notes {
+            let anchor = try #require(note.anchor())
+            #expect(String(String.UnicodeScalarView(scalars[anchor.start..<anchor.end])) == anchor.exact)
+        }
+        let commented = try #require(notes.first { $0.string("body") != nil })
+        #expect(commented.string("body") == "The one rule that matters.")
+        #expect(commented.createdAt == 1_551_651_362_000)
+    }
+
+    @Test func twoMachinesImportingOfflineMakeTheSameRecords() throws {
+        let library = try Self.library("readwise.csv", .readwise)
+        let laptop = try LocalStore(home: temporaryHome())
+        let desktop = try LocalStore(home: temporaryHome())
+        _ = try laptop.importLibrary(library)
+        _ = try desktop.importLibrary(library)
+        #expect(try laptop.allIDs() == desktop.allIDs())
+        // Merged, each machine's copy of a record is one record.
+        for id in try laptop.allIDs() {
+            let merged = try RecordState.merge(laptop.record(id), desktop.record(id))
+            #expect(merged.string("body") == (try laptop.record(id)).string("body"))
+        }
+    }
+
+    @Test func whenTheRealTextArrivesNotesMoveOrAreOrphanedNeverDropped() throws {
+        let store = try LocalStore(home: temporaryHome())
+        _ = try store.importLibrary(try Self.library("hypothesis.json", .hypothesis))
+        let article = try #require(try store.records(kind: .article).first)
+        #expect(article.flag("excerpted"))
+        let text =
+            "Essays about memory.\n\nIt is easy, and we forget that memory is a reconstruction, not a record of the past."
+        let outcome = try store.importArticles([
+            ImportedArticle(url: "https://example.com/essay", title: "An Essay on Memory", content: text)
+        ])
+        #expect(outcome[0].action == .updated)
+        #expect(outcome[0].article.id == article.id)
+        #expect(!(try store.record(article.id)).flag("excerpted"))
+        let notes = try store.records(kind: .note, article: article.id)
+        #expect(notes.count == 2)
+        let moved = try #require(notes.first { $0.anchor()?.exact == "memory is a reconstruction" })
+        let prefix = try #require(text.components(separatedBy: "memory is a reconstruction").first)
+        #expect(moved.anchor()?.start == prefix.unicodeScalars.count)
+        #expect(outcome[0].orphaned.count == 1)
+        #expect(try store.orphanedIDs() == Set(outcome[0].orphaned))
+    }
+
+    @Test func marginsOwnW3CExportRoundTripsIntoANewProfile() throws {
+        let original = try LocalStore(home: temporaryHome())
+        let article = try seedArticles()[0]
+        _ = try original.importArticles([article])
+        _ = try original.addNote(article: article.id, quote: "potash", body: "a comment", color: nil, tags: ["mining"])
+        _ = try original.addNote(article: article.id, quote: "Belarus", body: nil, color: nil, tags: [])
+        let export = Exporter.export(try original.allRecords(), format: .w3c)
+        let library = try LibraryFormat.w3c.parse(Data(export.utf8))
+        let copy = try LocalStore(home: temporaryHome())
+        let summary = try copy.importLibrary(library)
+        #expect(summary.notes == 2 && summary.notUnderstood.isEmpty)
+        func notes(_ store: LocalStore) throws -> [[String]] {
+            try store.records(kind: .note).map {
+                [
+                    $0.id, $0.articleID ?? "", $0.anchor()?.exact ?? "", $0.string("body") ?? "",
+                    $0.tagNames.joined(
+                        separator: ","), String($0.createdAt),
+                ]
+            }.sorted { $0[0] < $1[0] }
+        }
+        #expect(try notes(copy) == notes(original))
+        // Imported back into the profile it came from, it creates nothing.
+        let again = try original.importLibrary(library)
+        #expect(again.notes == 0 && again.duplicates == 2)
+    }
+}
