@@ -52,9 +52,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "MarginExtract",
-            dependencies: ["MarginShared", "CLibXML2"],
+            dependencies: ["MarginShared", "CLibXML2", "CZlib"],
             path: "Extract",
             swiftSettings: strict
         ),

@@ -26,7 +26,7 @@ struct LibraryImportCommandTests {
         let cli = try CLI()
         for name in [
             "readwise.csv", "hypothesis.json", "koreader.json", "koreader.md", "pocket.csv", "pocket.html",
-            "instapaper.csv", "omnivore.json",
+            "instapaper.csv", "omnivore.json", "omnivore-export.zip",
         ] {
             let output = try cli.ok(["import", Self.fixture(name)])
             #expect(output.hasPrefix("imported "), "\(name): \(output)")
