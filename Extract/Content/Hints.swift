@@ -62,6 +62,24 @@ struct Hints {
 
     /// `share` or `sharedaddy` as a word of the class/id: a share widget.
     static func isShare(_ text: String) -> Bool {
-        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains { $0 == "share" || $0 == "sharedaddy" }
+        var text = text
+        return text.withUTF8 { bytes in
+            func isWordByte(_ byte: UInt8) -> Bool {
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80
+            }
+            let word = Array("share".utf8)
+            var index = 0
+            while index + word.count <= bytes.count {
+                if bytes[index] == word[0] && Array(bytes[index..<index + word.count]) == word
+                    && (index == 0 || !isWordByte(bytes[index - 1]))
+                {
+                    var end = index + word.count
+                    if bytes[end..<bytes.count].starts(with: "daddy".utf8) { end += 5 }
+                    if end == bytes.count || !isWordByte(bytes[end]) { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 }

@@ -23,8 +23,9 @@ struct ExtractBench: ParsableCommand {
             for page in result.pages.sorted(by: { $0.score.f1 < $1.score.f1 }) {
                 print(
                     String(
-                        format: "  %-44@ F1 %.3f  P %.3f  R %.3f  title %@%@", page.name as NSString, page.score.f1,
-                        page.score.precision, page.score.recall, page.titleMatches ? "✓" : "✗",
+                        format: "  %-44@ F1 %.3f  P %.3f  R %.3f  %6.1f ms (parse %5.1f)  title %@%@",
+                        page.name as NSString, page.score.f1, page.score.precision, page.score.recall,
+                        page.seconds * 1000, page.parseSeconds * 1000, page.titleMatches ? "✓" : "✗",
                         page.failure.map { "  failed: \($0)" } ?? ""))
             }
         }
