@@ -18,7 +18,8 @@ public enum PageImporter {
         let title = metadata.title ?? ""
         guard
             let (article, bodyByline) = ContentExtractor.extract(
-                from: document.root, title: title, bylineKnown: metadata.byline != nil)
+                from: document.root, again: { try? HTMLDocument.parse(data).root }, title: title,
+                bylineKnown: metadata.byline != nil)
         else { throw .noReadableText }
         let content = ArticleText.of(article)
         guard !content.isEmpty else { throw .noReadableText }

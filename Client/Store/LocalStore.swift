@@ -44,7 +44,11 @@ public final class LocalStore: Sendable {
             try pool.syncEveryCommit()
             try Self.checkNotNewer(pool, path: path)
             try Self.migrator.migrate(pool)
-            replicaID = try pool.write { db in try Self.loadOrCreateReplica(db) }
+            replicaID = try pool.write { db in
+                // A first sync killed before it built its indexes left them out: built here.
+                try Self.ensureIndexes(db)
+                return try Self.loadOrCreateReplica(db)
+            }
             // Last: nothing after it throws, so `deinit` always takes it off again.
             checkpointer = Checkpointer(pool: pool)
         } catch let error as StoreError {

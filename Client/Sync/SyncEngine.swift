@@ -108,8 +108,24 @@ public struct SyncEngine: Sendable {
     }
 
     private func run(progress: @Sendable (SyncProgress) -> Void, summary: inout SyncSummary) async throws {
-        var state = SyncProgress()
         let plan = try store.syncPlan(limit: pushBatch)
+        // An empty store's first sync is a bulk load: its indexes are built once, after it.
+        guard plan.cursor == nil, try store.beginBootstrap() else {
+            return try await run(plan, progress: progress, summary: &summary)
+        }
+        do {
+            try await run(plan, progress: progress, summary: &summary)
+        } catch {
+            try? store.endBootstrap()
+            throw error
+        }
+        try store.endBootstrap()
+    }
+
+    private func run(
+        _ plan: SyncPlan, progress: @Sendable (SyncProgress) -> Void, summary: inout SyncSummary
+    ) async throws {
+        var state = SyncProgress()
         state.toPush = plan.pendingCount
         var cursor = plan.cursor
         var (pending, cut) = fitting(plan.pending)

@@ -27,17 +27,21 @@ struct ContentExtractor {
         bylineFound = bylineKnown
     }
 
-    /// The article element of the page under `root` (which it changes), trying less strict passes
-    /// while the text found is short; nil when no pass finds any text.
-    static func extract(from document: HTMLElement, title: String, bylineKnown: Bool) -> (
-        article: HTMLElement, byline: String?
-    )? {
+    /// The article element of the page under `document` (which the first pass changes; each
+    /// later pass, tried while the text found is short, works on a copy `again` makes); nil when
+    /// no pass finds any text.
+    static func extract(
+        from document: HTMLElement, again: () -> HTMLElement?, title: String, bylineKnown: Bool
+    ) -> (article: HTMLElement, byline: String?)? {
         var best: (HTMLElement, String?, Int)?
         var flags = Flags.all
+        var next: HTMLElement? = document
         for drop in [Flags.stripUnlikely, .weightClasses, .cleanConditionally, []] {
             var extractor = ContentExtractor(title: title, bylineKnown: bylineKnown)
             extractor.flags = flags
-            let page = document.clone()
+            // Most pages need one pass: the copy for a second is made only when one is needed.
+            guard let page = next ?? again() else { break }
+            next = nil
             if let article = extractor.grab(page) {
                 let length = article.textLength
                 if length >= charThreshold { return (article, extractor.byline) }

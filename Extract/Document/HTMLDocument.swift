@@ -77,11 +77,19 @@ struct HTMLDocument {
         return String(cString: name).lowercased()
     }
 
+    /// The attributes extraction and the exports read; the rest (src, srcset, data-*, …) are
+    /// not copied, which halves what a page's copy allocates.
+    static let keptAttributes: Set<String> = [
+        "id", "class", "style", "hidden", "aria-hidden", "aria-modal", "role", "rel", "itemprop", "href", "type",
+        "name", "property", "content", "lang", "datetime", "pubdate", "summary", "datatable", "http-equiv", "charset",
+        "time_added", "tags",
+    ]
+
     private static func attributes(of node: xmlNodePtr) -> [String: String] {
         var attributes: [String: String] = [:]
         var attribute = node.pointee.properties
         while let current = attribute {
-            if let name = current.pointee.name {
+            if let name = current.pointee.name, keptAttributes.contains(String(cString: name).lowercased()) {
                 // The value is the attribute's text children (the parser has replaced entities).
                 var value = ""
                 var part = current.pointee.children

@@ -59,19 +59,6 @@ final class HTMLElement {
         }
     }
 
-    /// A deep copy, without scores.
-    func clone() -> HTMLElement {
-        let copy = HTMLElement(tag: tag, attributes: attributes)
-        copy.adopt(
-            children.map { child in
-                switch child {
-                case .text: child
-                case .element(let element): .element(element.clone())
-                }
-            })
-        return copy
-    }
-
     /// Takes this element out of its parent.
     func detach() {
         guard let parent else { return }

@@ -26,6 +26,20 @@ import Testing
         #expect(try writer.export() == reader.export())
     }
 
+    /// Starts `machine`'s sync through `proxy`, which holds the sync's first answer, and SIGKILLs
+    /// it once that answer is held: a state the test sees, however fast the machine.
+    func killSyncWithItsFirstAnswerHeld(_ machine: Machine, _ proxy: TCPProxy) async throws {
+        proxy.holdNextAnswers(1)
+        let sync = try machine.startSync()
+        let deadline = Date().addingTimeInterval(60)
+        while proxy.held == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(proxy.held == 1, "the first answer is held")
+        kill(sync.processIdentifier, SIGKILL)
+        sync.waitUntilExit()
+        proxy.release()
+        #expect(sync.terminationReason == .uncaughtSignal)
+    }
+
     /// Waits until the server has merged something from the running sync (or a minute passes).
     func waitForFirstMerge(_ server: ServerProcess, _ sync: Process) async throws {
         let deadline = Date().addingTimeInterval(60)
@@ -64,19 +78,38 @@ import Testing
         defer { proxy.stop() }
         try writer.run("logout")
         try writer.login("http://127.0.0.1:\(proxy.port)")
-        proxy.holdNextAnswers(1)
-        let sync = try writer.startSync()
-        let deadline = Date().addingTimeInterval(60)
-        while proxy.held == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(proxy.held == 1, "the first answer is held")
-        kill(sync.processIdentifier, SIGKILL)
-        sync.waitUntilExit()
-        proxy.release()
-        #expect(sync.terminationReason == .uncaughtSignal)
+        try await killSyncWithItsFirstAnswerHeld(writer, proxy)
         let merged = try await metric(server, "margin_records_merged_total")
         #expect(merged < Self.noteCount + 2, "killed before the end")
         try writer.run("sync")
         try checkComplete(writer, server)
+    }
+
+    /// A new machine's first sync is a bulk load (its indexes dropped until the end): killed in
+    /// it, at an observed state (the server's first answer held), the store keeps a local edit made
+    /// before the next sync, and that sync completes it, with nothing duplicated.
+    @Test func aFirstSyncKilledMidBootstrapLosesNothing() async throws {
+        let (writer, _) = try largeOutbox()
+        let server = try ServerProcess()
+        defer { server.stop() }
+        try writer.signup(server)
+        try writer.run("sync")
+        let proxy = try TCPProxy(upstreamPort: server.baseURL.port!)
+        defer { proxy.stop() }
+        let reader = try Machine()
+        try reader.login("http://127.0.0.1:\(proxy.port)")
+        try await killSyncWithItsFirstAnswerHeld(reader, proxy)
+        // A local edit after the kill, before the next sync: it must reach the server.
+        try reader.run("import", CLI.seedPath)
+        let article = try reader.mainArticle()
+        try reader.run("note", "add", article, "--quote", "potash", "--body", "made mid-bootstrap")
+        try reader.run("sync")
+        let notes = try reader.notes()
+        #expect(notes.count == Self.noteCount + 1)
+        #expect(Set(notes.map { $0["id"] as! String }).count == notes.count, "no duplicates")
+        try writer.run("sync")
+        #expect(try writer.notes().contains { $0["body"] as? String == "made mid-bootstrap" })
+        #expect(try writer.export() == reader.export())
     }
 
     @Test func aConnectionCutMidResponseIsRetried() async throws {
