@@ -74,8 +74,7 @@ extension LocalStore {
         var articleChanges: [Change] = []
         if existing == nil {
             content = item.text ?? Self.excerpts(highlights.map(\.quote))
-            var article = ImportedArticle(url: item.url, title: item.title, byline: item.author, content: content)
-            article.source = nil
+            let article = ImportedArticle(url: item.url, title: item.title, byline: item.author, content: content)
             articleChanges = article.changes(addedAt: item.addedAt ?? HybridLogicalClock.wallNow())
             if excerpted { articleChanges.append(.set("excerpted", .bool(true))) }
         } else if excerpted {
@@ -161,12 +160,11 @@ extension LocalStore {
         }
     }
 
-    /// The article's id: from its URL; a Margin article named in Margin's own export keeps its id;
-    /// else derived from the source key.
+    /// The article's id: the one the export gives it; else from its URL; else derived from the
+    /// source key.
     static func articleID(of item: LibraryItem) -> String {
+        if let id = item.articleID { return id }
         if let url = item.url { return RecordID.article(url: url, text: "") }
-        let prefix = "urn:urn:margin:article:"
-        if item.sourceKey.hasPrefix(prefix) { return String(item.sourceKey.dropFirst(prefix.count)) }
         return RecordID.article(sourceKey: item.sourceKey)
     }
 

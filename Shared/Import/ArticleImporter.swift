@@ -25,7 +25,7 @@ public enum ArticleImporter {
                 .trimmingCharacters(in: .whitespaces)
             return joined.isEmpty ? nil : joined
         }
-        return articles(from: paragraphs, url: url, meta: [:])
+        return articles(from: paragraphs, url: url)
     }
 
     /// Whether a document's first bytes look like a web page rather than plain text.
@@ -35,8 +35,8 @@ public enum ArticleImporter {
             || text.contains("<p>") || text.contains("<article") || text.contains("<head")
     }
 
-    /// Splits the page into pieces at share widgets and reads each piece.
-    private static func articles(from paragraphs: [String], url: String?, meta: [String: String]) -> [ImportedArticle] {
+    /// Splits the text into pieces at share widgets and reads each piece.
+    private static func articles(from paragraphs: [String], url: String?) -> [ImportedArticle] {
         var pieces: [[String]] = [[]]
         for paragraph in paragraphs {
             if isPieceBoundary(paragraph) {
@@ -49,13 +49,7 @@ public enum ArticleImporter {
         for (index, piece) in pieces.enumerated() {
             let isMain = index == 0
             guard var article = read(piece, trailing: !isMain) else { continue }
-            if isMain {
-                article.url = url.flatMap { RecordID.canonicalURL($0) } ?? url
-                article.title = meta["og:title"] ?? (article.title.isEmpty ? meta["title"] ?? "" : article.title)
-                article.byline = meta["author"] ?? meta["article:author"] ?? article.byline
-                article.source = meta["og:site_name"] ?? article.source
-                article.publishedAt = meta["article:published_time"].flatMap(parseISODate) ?? article.publishedAt
-            }
+            if isMain { article.url = url.flatMap { RecordID.canonicalURL($0) } ?? url }
             if article.title.isEmpty { article.title = firstSentence(article.content) }
             result.append(article)
         }

@@ -36,6 +36,9 @@ public struct LibraryItem: Sendable, Equatable {
     public var sourceKey: String
     /// Where it lives, when it has an address.
     public var url: String?
+    /// The Margin article it is, when the export says (Margin's own, for an article with no
+    /// address): imported, it keeps that id.
+    public var articleID: String?
     /// Its title.
     public var title: String
     /// Who wrote it.

@@ -69,10 +69,14 @@ enum WebAnnotations {
             ((annotation["document"] as? [String: Any])?["title"] as? [String])?.first
             ?? (annotation["document"] as? [String: Any])?["title"] as? String
         let isURL = source.hasPrefix("http://") || source.hasPrefix("https://")
-        // Margin's own export names an article with no address by its id.
-        let item = LibraryItem(url: isURL ? source : nil, title: title ?? (isURL ? source : "Imported annotations"))
-        var keyed = item
-        if !isURL { keyed.sourceKey = "urn:" + source }
+        var keyed = LibraryItem(url: isURL ? source : nil, title: title ?? (isURL ? source : "Imported annotations"))
+        if !isURL {
+            // Not a web address: the source itself names it (Margin's own export names an article
+            // with no address by its id, which the article keeps).
+            keyed.sourceKey = "source:" + source
+            let margin = "urn:margin:article:"
+            if source.hasPrefix(margin) { keyed.articleID = String(source.dropFirst(margin.count)) }
+        }
         // Bodies: a comment, a bookmark's label, and tags.
         var bodies: [[String: Any]] = []
         if let list = annotation["body"] as? [[String: Any]] {
