@@ -12,11 +12,20 @@ extension LocalStore {
         "CREATE INDEX IF NOT EXISTS records_deleted ON records(id) WHERE deleted = 1",
     ]
 
-    /// Drops the secondary indexes if the store holds no record yet; true when it did. Reads and
-    /// edits stay correct meanwhile (only slower), and `endBootstrap`, or the next open after a
-    /// crash, builds them again.
+    /// Readies an empty store for its first sync; false (and nothing changed) when it holds a
+    /// record already.
+    ///
+    /// The secondary indexes are dropped, so that each pulled row is written without its index
+    /// entries and each index is built once, sorted, at the end. And when no other connection has
+    /// the file open, the store leaves WAL for a rollback journal: a write-ahead log writes every
+    /// new page twice (into the log, then into the file), while a rollback journal keeps only the
+    /// few pages a commit changes in place, and the appended ones go straight into the file. Each
+    /// page still commits on its own, so a crash loses at most the page in flight. Reads and edits
+    /// stay correct meanwhile (only slower); another process that opens the store puts it back in
+    /// WAL, as every open does, and this connection follows. `endBootstrap`, or the next open after
+    /// a crash, builds the indexes again and returns to WAL.
     func beginBootstrap() throws(StoreError) -> Bool {
-        try write { db in
+        let empty = try write { db in
             guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records)")! else { return false }
             // records_deleted stays: each page looks for settled tombstones through it (without it,
             // a scan per page), and it holds deleted rows only, so it costs a load next to nothing.
@@ -25,11 +34,37 @@ extension LocalStore {
             }
             return true
         }
+        guard empty else { return false }
+        // Leaving WAL needs the only connection to the file: this process's idle readers and a
+        // background checkpoint are let go first.
+        pool.invalidateReadOnlyConnections()
+        checkpointer.drain()
+        try mapped {
+            try pool.writeWithoutTransaction { db in
+                // Another process holding the store open keeps it in WAL: no waiting for it.
+                try db.execute(sql: "PRAGMA busy_timeout = 0")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
+                do {
+                    try db.execute(sql: "PRAGMA journal_mode = DELETE")
+                } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+                    return
+                }
+            }
+        }
+        return true
     }
 
-    /// Builds the secondary indexes that are missing.
+    /// Builds the secondary indexes that are missing and puts the store back in WAL.
     func endBootstrap() throws(StoreError) {
         try writeUnsynced { db in try Self.ensureIndexes(db) }
+        try mapped { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
+    }
+
+    /// The store's journal mode: `wal`, or `delete` during a first sync.
+    func journalMode() throws(StoreError) -> String {
+        try mapped {
+            try pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        }
     }
 
     static func ensureIndexes(_ db: Database) throws {

@@ -16,6 +16,8 @@ public final class LocalStore: Sendable {
     public let limits: RecordLimits
     let pool: DatabasePool
     let checkpointer: Checkpointer
+    /// How long a statement waits for another connection's lock before the store reports it locked.
+    static let busyTimeoutMilliseconds = 3_000
 
     /// Opens (creating when missing) the store in `home`, migrating it to the current schema.
     public convenience init(home: String, limits: RecordLimits = .default) throws(StoreError) {
@@ -32,7 +34,7 @@ public final class LocalStore: Sendable {
         self.path = path
         self.limits = limits
         var configuration = Configuration()
-        configuration.busyMode = .timeout(3)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1_000)
         configuration.label = "margin"
         configuration.prepareDatabase { db in
             // A 16 MB page cache instead of SQLite's 2 MB default, for bulk pulls into big stores.
@@ -114,7 +116,7 @@ public final class LocalStore: Sendable {
     }
 
     /// Runs `body`, turning database failures into store errors.
-    private func mapped<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    func mapped<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
         } catch {

@@ -159,12 +159,14 @@ public struct SyncEngine: Sendable {
             }
             var waiting = false
             while true {
-                // The next exchange runs while this page is stored: what is in flight is never read
-                // twice, as the next batch starts after it in the queue.
+                // The next exchange runs while this page is decoded and stored (the server builds the
+                // next page meanwhile): what is in flight is never read twice, as the next batch
+                // starts after it in the queue.
                 let (sent, sentCut, pageCursor, more) = (pending, cut, page.cursor, page.more)
                 async let next = following(after: sent, cut: sentCut, since: pageCursor, more: more)
                 summary.retries += page.retries
-                let outcome = try store.apply(page.records, cursor: page.cursor, since: cursor, acknowledging: pending)
+                let records = try page.records()
+                let outcome = try store.apply(records, cursor: page.cursor, since: cursor, acknowledging: pending)
                 summary.pushed += pending.count
                 if outcome.stale {
                     // Another sync moved the cursor meanwhile (a store shared without the lock):
@@ -173,11 +175,11 @@ public struct SyncEngine: Sendable {
                     (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
                     continue exchanges
                 }
-                seenInResync?.formUnion(page.records.map(\.state.id))
+                seenInResync?.formUnion(records.map(\.state.id))
                 seenInResync?.formUnion(pending.map(\.id))
                 cursor = page.cursor
                 waiting = outcome.pendingLeft
-                summary.pulled += page.records.count
+                summary.pulled += records.count
                 summary.newConflicts += outcome.newConflicts
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
@@ -241,7 +243,8 @@ public struct SyncEngine: Sendable {
                     }
                     // Echoes, acknowledgements, and the cursor when this span starts where it
                     // stands (a null base: the feed was empty, as it is for a store that never synced).
-                    try store.apply(page.records, cursor: page.cursor, since: base, acknowledging: batch)
+                    let records = try page.records()
+                    try store.apply(records, cursor: page.cursor, since: base, acknowledging: batch)
                     if base == cursor {
                         cursor = page.cursor
                     } else if let base {
@@ -252,7 +255,7 @@ public struct SyncEngine: Sendable {
                         cursor = end
                     }
                     summary.pushed += batch.count
-                    summary.pulled += page.records.count
+                    summary.pulled += records.count
                     progress(summary.pushed)
                 }
             }
@@ -297,19 +300,20 @@ public struct SyncEngine: Sendable {
             let request = TransportRequest(
                 method: "GET", url: url, headers: ["Authorization": "Bearer \(token)"], timeoutSeconds: seconds + 30)
             let page = try await send(request)
-            guard let cursor else { return page.records.count }
+            let records = try page.records()
+            guard let cursor else { return records.count }
             // The wait itself holds no lock; applying what it brought does, like any sync.
             let outcome = try await SyncLock(storePath: store.path).withLock(waitingUpTo: lockWait) {
                 () throws(SyncError) -> ApplyOutcome in
                 do {
-                    return try store.apply(page.records, cursor: page.cursor, since: cursor, acknowledging: [])
+                    return try store.apply(records, cursor: page.cursor, since: cursor, acknowledging: [])
                 } catch let error as StoreError {
                     throw .store(error)
                 } catch {
                     throw .store(StoreError(.io, "\(error)"))
                 }
             }
-            return outcome.stale ? 0 : page.records.count
+            return outcome.stale ? 0 : records.count
         } catch SyncError.rejected(status: 410, _) {
             return 0  // the next full sync starts over
         } catch {
@@ -317,14 +321,26 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// A page as it arrived: its plain members read, its records not yet decoded.
     struct Page: Sendable {
-        var records: [DecodedRecord]
+        var body: Data
         var cursor: String
         var more: Bool
         /// For a push-only request: where the feed stood before its writes (nil inside: it was empty).
         var base: String??
         /// Retries it took to get the page.
         var retries = 0
+
+        /// The page's records, decoded and checked.
+        func records() throws(SyncError) -> [DecodedRecord] {
+            do {
+                return try ChangeEnvelope.decode(body, limits: .pulled).records
+            } catch .record(let index, let error) {
+                throw .rejected(status: 200, detail: "the server sent an invalid record (changes[\(index)]): \(error)")
+            } catch {
+                throw .rejected(status: 200, detail: "the server's answer is not a change page: \(error)")
+            }
+        }
     }
 
     private func exchange(
@@ -397,19 +413,19 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// A page's plain members: its records are decoded later (`Page.records()`), once the next
+    /// request is on its way.
     static func page(_ body: Data) throws(SyncError) -> Page {
         let envelope: ChangeEnvelope
         do {
-            envelope = try ChangeEnvelope.decode(body, limits: .pulled)
-        } catch .record(let index, let error) {
-            throw .rejected(status: 200, detail: "the server sent an invalid record (changes[\(index)]): \(error)")
+            envelope = try ChangeEnvelope.members(body)
         } catch {
             throw .rejected(status: 200, detail: "the server's answer is not a change page: \(error)")
         }
         guard let cursor = envelope["cursor"]?.string, case .bool(let more)? = envelope["more"] else {
             throw .rejected(status: 200, detail: "the server's answer is not a change page")
         }
-        return Page(records: envelope.records, cursor: cursor, more: more, base: envelope["base"].map(\.string))
+        return Page(body: body, cursor: cursor, more: more, base: envelope["base"].map(\.string))
     }
 
     static func detail(_ response: TransportResponse) -> String {

@@ -19,9 +19,9 @@ struct StoredStatesStatement: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
-        try bindings.append(userID)
-        try bindings.append(tokenHash)
-        try bindings.append(ids)
+        bindings.append(userID)
+        bindings.append(tokenHash)
+        bindings.append(ids)
         return bindings
     }
 
@@ -64,17 +64,17 @@ struct WriteStatement: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 11)
-        try bindings.append(userID)
-        try bindings.append(tokenHash)
-        try bindings.append(start)
-        try bindings.append(ids)
-        try bindings.append(kinds)
-        try bindings.append(states)
-        try bindings.append(sequences)
-        try bindings.append(deleted)
-        try bindings.append(now)
-        try bindings.append(sequence)
-        try bindings.append(channel)
+        bindings.append(userID)
+        bindings.append(tokenHash)
+        bindings.append(start)
+        bindings.append(ids)
+        bindings.append(kinds)
+        bindings.append(states)
+        bindings.append(sequences)
+        bindings.append(deleted)
+        bindings.append(now)
+        bindings.append(sequence)
+        bindings.append(channel)
         return bindings
     }
 
@@ -101,10 +101,10 @@ struct PullStatement: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 4)
-        try bindings.append(userID)
-        try bindings.append(tokenHash)
-        try bindings.append(after)
-        try bindings.append(limit)
+        bindings.append(userID)
+        bindings.append(tokenHash)
+        bindings.append(after)
+        bindings.append(limit)
         return bindings
     }
 

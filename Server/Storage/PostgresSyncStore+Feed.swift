@@ -51,7 +51,8 @@ extension PostgresSyncStore {
                 return done
             }
         }
-        guard var (plan, start) = done else { throw SyncStoreError.noSuchSession }
+        guard let (read, start) = done else { throw SyncStoreError.noSuchSession }
+        var plan = read
         plan.outcome.retries = retries
         let sequence = start + Int64(plan.order.count)
         if let page = ChangePage.afterPush(

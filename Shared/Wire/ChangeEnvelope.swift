@@ -40,17 +40,32 @@ extension ChangeEnvelope {
     public static func decode<Bytes: Collection<UInt8>>(
         _ bytes: Bytes, limits: RecordLimits = .default, maxRecords: Int = .max
     ) throws(EnvelopeError) -> ChangeEnvelope {
+        try decode(bytes, limits: limits, maxRecords: maxRecords, records: true)
+    }
+
+    /// Reads a body's plain members only: its records are checked to be JSON, not decoded (`records`
+    /// stays empty). A client learns a page's cursor this way, to ask for the next page while it
+    /// decodes this one.
+    public static func members<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(EnvelopeError) -> ChangeEnvelope {
+        try decode(bytes, limits: .unlimited, maxRecords: .max, records: false)
+    }
+
+    private static func decode<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, limits: RecordLimits, maxRecords: Int, records: Bool
+    ) throws(EnvelopeError) -> ChangeEnvelope {
         let decoded = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(EnvelopeError) in try decode(buffer: buffer, limits: limits, maxRecords: maxRecords) }
+            Result { () throws(EnvelopeError) in
+                try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records)
+            }
         }
         if let decoded { return try decoded.get() }
         return try Array(bytes).withUnsafeBufferPointer { buffer throws(EnvelopeError) in
-            try decode(buffer: buffer, limits: limits, maxRecords: maxRecords)
+            try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records)
         }
     }
 
     static func decode(
-        buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits, maxRecords: Int
+        buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits, maxRecords: Int, records: Bool = true
     ) throws(EnvelopeError) -> ChangeEnvelope {
         var envelope = ChangeEnvelope()
         var scanner = JSONScanner(bytes: buffer)
@@ -88,7 +103,7 @@ extension ChangeEnvelope {
                     guard try scanner.openArray() else { continue }
                     repeat {
                         count += 1
-                        if count > maxRecords || invalid != nil {
+                        if !records || count > maxRecords || invalid != nil {
                             try scanner.skipValue(depth: 2)
                             continue
                         }

@@ -39,4 +39,27 @@ struct BootstrapTests {
         _ = try LocalStore(home: empty)
         #expect(try Self.indexes(empty) == Self.all)
     }
+
+    /// While an empty store fills it leaves WAL for a rollback journal, and goes back after; with
+    /// another connection holding the file open it stays in WAL, which is only slower.
+    @Test func aFirstSyncWritesWithARollbackJournalOnlyWhenAlone() throws {
+        let home = temporaryHome()
+        let store = try LocalStore(home: home)
+        #expect(try store.journalMode() == "wal")
+        #expect(try store.beginBootstrap())
+        #expect(try store.journalMode() == "delete")
+        try store.apply([RecordState(id: "n-1", kind: .note, articleID: "a-1")], cursor: "e.1")
+        try store.endBootstrap()
+        #expect(try store.journalMode() == "wal")
+        #expect(try store.allIDs() == ["n-1"])
+
+        let shared = temporaryHome()
+        let other = try LocalStore(home: shared)
+        _ = try other.cursor()
+        let sharedStore = try LocalStore(home: shared)
+        #expect(try sharedStore.beginBootstrap(), "still a bootstrap, its indexes dropped")
+        #expect(try sharedStore.journalMode() == "wal", "another connection keeps the store in WAL")
+        try sharedStore.endBootstrap()
+        #expect(try Self.indexes(shared) == Self.all)
+    }
 }

@@ -44,6 +44,29 @@ import Testing
         #expect(try store.cursor() == "e.3")
     }
 
+    /// The next page is asked for as soon as this one's cursor is known, before its records are
+    /// decoded, so the server builds it meanwhile; a page with an invalid record is still refused
+    /// whole, and nothing after it applies.
+    @Test func theNextPageIsAskedForBeforeThisOneIsDecoded() async throws {
+        let remote = RecordState(id: "n-remote", kind: .note, articleID: "a-1")
+        let bad = "{\"changes\":[{\"v\":1,\"id\":\"n-bad\"}],\"cursor\":\"e.1\",\"more\":true}"
+        let transport = ScriptedTransport([
+            .reply(200, body: bad), ScriptedTransport.page([remote], cursor: "e.2"),
+        ])
+        let store = try LocalStore(home: temporaryHome())
+        let engine = SyncEngine(store: store, transport: transport, server: "http://server", token: "t")
+        await #expect {
+            _ = try await engine.sync()
+        } throws: { error in
+            guard case SyncError.rejected(200, let detail) = error else { return false }
+            return detail.contains("invalid record")
+        }
+        #expect(transport.requests.count == 2, "the second page was on its way while the first was decoded")
+        #expect(transport.bodies.last?["since"] == .string("e.1"))
+        #expect(try store.cursor() == nil)
+        #expect(try store.allIDs().isEmpty, "nothing after the refused page applies")
+    }
+
     @Test func retryAfterIsHonoured() async throws {
         let transport = ScriptedTransport([
             ScriptedTransport.problem(429, "slow down", headers: ["retry-after": "7"]),

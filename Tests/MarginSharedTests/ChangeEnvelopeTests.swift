@@ -95,6 +95,20 @@ import Testing
         #expect(page["more"] == .bool(false))
     }
 
+    /// A page's cursor is read without its records (a client asks for the next page meanwhile); the
+    /// records are only skipped as JSON, so a bad record is left for the decode, bad JSON is not.
+    @Test func membersAloneSkipTheRecordsButNotBadJSON() throws {
+        let good = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
+        let page = try ChangeEnvelope.members(Array("{\"changes\": [\(good), {\"v\": 2}], \"cursor\": \"e.3\"}".utf8))
+        #expect(page.records.isEmpty)
+        #expect(page["cursor"] == .string("e.3"))
+        #expect(throws: EnvelopeError.self) {
+            try ChangeEnvelope.decode(Array("{\"changes\": [\(good), {\"v\": 2}], \"cursor\": \"e.3\"}".utf8))
+        }
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": [{\"v\": 2}, [}".utf8)) }
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": 5}".utf8)) }
+    }
+
     @Test func errorsAreMalformedRecordOrTooMany() throws {
         let good = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
         func error(_ text: String, maxRecords: Int = .max) -> EnvelopeError? {
