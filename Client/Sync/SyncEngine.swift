@@ -158,14 +158,16 @@ public struct SyncEngine: Sendable {
                 continue
             }
             var waiting = false
+            // The records of `page`, once decoded.
+            var decoded: [DecodedRecord]?
             while true {
-                // The next exchange runs while this page is decoded and stored (the server builds the
-                // next page meanwhile): what is in flight is never read twice, as the next batch
-                // starts after it in the queue.
+                // The next exchange runs while this page is decoded and stored: the server builds the
+                // next page, which is then decoded beside the store's writes. What is in flight is
+                // never read twice, as the next batch starts after it in the queue.
                 let (sent, sentCut, pageCursor, more) = (pending, cut, page.cursor, page.more)
                 async let next = following(after: sent, cut: sentCut, since: pageCursor, more: more)
                 summary.retries += page.retries
-                let records = try page.records()
+                let records = try decoded ?? page.records()
                 let outcome = try store.apply(records, cursor: page.cursor, since: cursor, acknowledging: pending)
                 summary.pushed += pending.count
                 if outcome.stale {
@@ -184,8 +186,9 @@ public struct SyncEngine: Sendable {
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
                 progress(state)
-                guard let (nextPage, batch, batchCut) = try await next else { break }
+                guard let (nextPage, nextRecords, batch, batchCut) = try await next else { break }
                 page = nextPage
+                decoded = nextRecords
                 pending = batch
                 cut = batchCut
             }
@@ -196,14 +199,15 @@ public struct SyncEngine: Sendable {
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
     }
 
-    /// The exchange after the one that carried `batch`: the next outbox batch pushed from `since`,
-    /// or nil when there is neither more to pull nor more to push.
+    /// The exchange after the one that carried `batch`, with its records decoded: the next outbox
+    /// batch pushed from `since`, or nil when there is neither more to pull nor more to push.
     private func following(
         after batch: [PendingChange], cut: Bool, since: String, more: Bool
-    ) async throws -> (Page, [PendingChange], Bool)? {
+    ) async throws -> (Page, [DecodedRecord], [PendingChange], Bool)? {
         let (next, nextCut) = try self.batch(after: batch, cut: cut) ?? ([], false)
         guard more || !next.isEmpty else { return nil }
-        return (try await exchange(since: since, push: next), next, nextCut)
+        let page = try await exchange(since: since, push: next)
+        return (page, try page.records(), next, nextCut)
     }
 
     /// Pushes the outbox with two push-only requests in flight, so that the server reads one while

@@ -43,8 +43,8 @@ extension ChangeEnvelope {
         try decode(bytes, limits: limits, maxRecords: maxRecords, records: true)
     }
 
-    /// Reads a body's plain members only: its records are checked to be JSON, not decoded (`records`
-    /// stays empty). A client learns a page's cursor this way, to ask for the next page while it
+    /// Reads a body's plain members only: its records are passed over by their brackets, neither
+    /// decoded nor checked (`records` stays empty). A client learns a page's cursor this way, to ask for the next page while it
     /// decodes this one.
     public static func members<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(EnvelopeError) -> ChangeEnvelope {
         try decode(bytes, limits: .unlimited, maxRecords: .max, records: false)
@@ -100,10 +100,14 @@ extension ChangeEnvelope {
                     guard try scanner.peek() == UInt8(ascii: "[") else {
                         throw EnvelopeError.malformed("'changes' is an array of records")
                     }
+                    if !records {
+                        try scanner.skipContainer()
+                        continue
+                    }
                     guard try scanner.openArray() else { continue }
                     repeat {
                         count += 1
-                        if !records || count > maxRecords || invalid != nil {
+                        if count > maxRecords || invalid != nil {
                             try scanner.skipValue(depth: 2)
                             continue
                         }

@@ -396,6 +396,35 @@ struct JSONScanner {
         return .double(value)
     }
 
+    /// Skips one array or object by its brackets and string quotes alone, checking nothing inside:
+    /// for a pass that only looks past text that a full read checks later.
+    mutating func skipContainer() throws(JSONError) {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var depth = 0
+        var inString = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if inString {
+                if byte == quote {
+                    inString = false
+                } else if byte == backslash {
+                    index += 1
+                }
+                continue
+            }
+            switch byte {
+            case quote: inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+                if depth == 0 { return }
+            default: break
+            }
+        }
+        throw error("unexpected end of the document")
+    }
+
     /// Skips one value of any kind, checking its syntax.
     mutating func skipValue(depth: Int) throws(JSONError) {
         switch try peek() {

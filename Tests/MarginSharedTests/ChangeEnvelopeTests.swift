@@ -96,8 +96,9 @@ import Testing
     }
 
     /// A page's cursor is read without its records (a client asks for the next page meanwhile); the
-    /// records are only skipped as JSON, so a bad record is left for the decode, bad JSON is not.
-    @Test func membersAloneSkipTheRecordsButNotBadJSON() throws {
+    /// records are passed over by their brackets, so what is wrong inside them is left for the
+    /// decode, while the members around them are still read strictly.
+    @Test func membersAloneSkipTheRecords() throws {
         let good = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
         let page = try ChangeEnvelope.members(Array("{\"changes\": [\(good), {\"v\": 2}], \"cursor\": \"e.3\"}".utf8))
         #expect(page.records.isEmpty)
@@ -105,8 +106,14 @@ import Testing
         #expect(throws: EnvelopeError.self) {
             try ChangeEnvelope.decode(Array("{\"changes\": [\(good), {\"v\": 2}], \"cursor\": \"e.3\"}".utf8))
         }
-        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": [{\"v\": 2}, [}".utf8)) }
+        // Brackets and quotes inside strings do not end the array early.
+        let tricky = try ChangeEnvelope.members(Array("{\"changes\": [{\"x\": \"]}\\\"[\"}], \"more\": true}".utf8))
+        #expect(tricky["more"] == .bool(true))
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": [{\"v\": 2}".utf8)) }
         #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": 5}".utf8)) }
+        #expect(throws: EnvelopeError.self) {
+            try ChangeEnvelope.members(Array("{\"changes\": [], \"cursor\": }".utf8))
+        }
     }
 
     @Test func errorsAreMalformedRecordOrTooMany() throws {
