@@ -99,6 +99,11 @@ import Testing
         let reader = try Machine()
         try reader.login("http://127.0.0.1:\(proxy.port)")
         try await killSyncWithItsFirstAnswerHeld(reader, proxy)
+        // Killed under the bootstrap's rollback journal: the file header's write version is 1 for
+        // a rollback journal, 2 for WAL.
+        let header = try FileHandle(forReadingFrom: URL(fileURLWithPath: reader.cli.home + "/margin.sqlite"))
+            .read(upToCount: 20)
+        #expect(header.map { Array($0)[18] } == 1, "the store was filled under a rollback journal")
         // A local edit after the kill, before the next sync: it must reach the server.
         try reader.run("import", CLI.seedPath)
         let article = try reader.mainArticle()
