@@ -43,9 +43,9 @@ extension ChangeEnvelope {
         try decode(bytes, limits: limits, maxRecords: maxRecords, records: true)
     }
 
-    /// Reads a body's plain members only: its records are passed over by their brackets, neither
-    /// decoded nor checked (`records` stays empty). A client learns a page's cursor this way, to ask for the next page while it
-    /// decodes this one.
+    /// Reads a body's plain members only; its records are passed over by their brackets, neither
+    /// decoded nor checked (`records` stays empty). A client learns a page's cursor this way, to
+    /// ask for the next page while it decodes this one.
     public static func members<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(EnvelopeError) -> ChangeEnvelope {
         try decode(bytes, limits: .unlimited, maxRecords: .max, records: false)
     }
