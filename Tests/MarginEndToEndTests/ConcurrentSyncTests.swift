@@ -6,10 +6,8 @@ import Testing
 /// whichever answer arrives when. A proxy holds the first sync's answer back while the rest happens.
 @Suite struct ConcurrentSyncTests {
     /// Waits until the proxy holds an answer (the held sync's server work is done).
-    func waitUntilHeld(_ proxy: TCPProxy) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while proxy.held == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(proxy.held == 1, "the first sync's answer is held")
+    func waitUntilHeld(_ proxy: TCPProxy) {
+        #expect(proxy.waitUntilHeld(), "the first sync's answer is held")
     }
 
     func wait(_ process: Process) async throws {
@@ -33,11 +31,13 @@ import Testing
 
         proxy.holdNextAnswers(1)
         let held = try b.startSync()  // its page carries N alive
-        try await waitUntilHeld(proxy)
+        waitUntilHeld(proxy)
         try a.run("note", "rm", note)
         try a.run("sync")
         let second = try b.startSync()  // would pull the delete
-        try await Task.sleep(for: .milliseconds(300))
+        // Blocking, like `waitUntilHeld`: the held answer must still be held when this looks.
+        usleep(300_000)
+        #expect(held.isRunning, "the first sync is still held")
         #expect(second.isRunning, "the second sync waits for the first")
         proxy.release()
         try await wait(held)
@@ -69,7 +69,7 @@ import Testing
         try b.run("note", "edit", note, "--body", "b1")
         proxy.holdNextAnswers(1)
         let held = try b.startSync()  // pushes b1
-        try await waitUntilHeld(proxy)
+        waitUntilHeld(proxy)
         let second = try b.startSync()
         try b.run("note", "edit", note, "--body", "b2")
         #expect(try b.pending() == 1)

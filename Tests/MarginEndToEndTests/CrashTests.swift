@@ -28,12 +28,10 @@ import Testing
 
     /// Starts `machine`'s sync through `proxy`, which holds the sync's first answer, and SIGKILLs
     /// it once that answer is held: a state the test sees, however fast the machine.
-    func killSyncWithItsFirstAnswerHeld(_ machine: Machine, _ proxy: TCPProxy) async throws {
+    func killSyncWithItsFirstAnswerHeld(_ machine: Machine, _ proxy: TCPProxy) throws {
         proxy.holdNextAnswers(1)
         let sync = try machine.startSync()
-        let deadline = Date().addingTimeInterval(60)
-        while proxy.held == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(proxy.held == 1, "the first answer is held")
+        #expect(proxy.waitUntilHeld(within: 60), "the first answer is held")
         kill(sync.processIdentifier, SIGKILL)
         sync.waitUntilExit()
         proxy.release()
@@ -78,7 +76,7 @@ import Testing
         defer { proxy.stop() }
         try writer.run("logout")
         try writer.login("http://127.0.0.1:\(proxy.port)")
-        try await killSyncWithItsFirstAnswerHeld(writer, proxy)
+        try killSyncWithItsFirstAnswerHeld(writer, proxy)
         let merged = try await metric(server, "margin_records_merged_total")
         #expect(merged < Self.noteCount + 2, "killed before the end")
         try writer.run("sync")
@@ -98,7 +96,7 @@ import Testing
         defer { proxy.stop() }
         let reader = try Machine()
         try reader.login("http://127.0.0.1:\(proxy.port)")
-        try await killSyncWithItsFirstAnswerHeld(reader, proxy)
+        try killSyncWithItsFirstAnswerHeld(reader, proxy)
         // Killed under the bootstrap's rollback journal: the file header's write version is 1 for
         // a rollback journal, 2 for WAL.
         let header = try FileHandle(forReadingFrom: URL(fileURLWithPath: reader.cli.home + "/margin.sqlite"))

@@ -50,6 +50,18 @@ public final class TCPProxy: @unchecked Sendable {
     /// Answers held back right now: a test waits for this to know the server has answered.
     public var held: Int { lock.withLock { heldCount } }
 
+    /// Blocks until `count` answers are held, for at most `seconds`; returns whether they are.
+    ///
+    /// It blocks its thread on purpose. A test that awaited here could resume only when the
+    /// cooperative pool has a thread free, and on 2 cores other tests' blocking process waits can
+    /// keep both for longer than the client's 60 s request timeout, after which the held answer
+    /// is no longer the state the test set up.
+    public func waitUntilHeld(_ count: Int = 1, within seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while held < count && Date() < deadline { usleep(5_000) }
+        return held >= count
+    }
+
     /// Lets every held answer go on.
     public func release() {
         released.lock()
