@@ -16,6 +16,8 @@ public final class LocalStore: Sendable {
     public let limits: RecordLimits
     let pool: DatabasePool
     let checkpointer: Checkpointer
+    /// The page cache of each connection (negative: KiB), for bulk pulls into big stores.
+    static let cacheKibibytes = -16_384
     /// How long a statement waits for another connection's lock before the store reports it locked.
     static let busyTimeoutMilliseconds = 3_000
 
@@ -38,7 +40,7 @@ public final class LocalStore: Sendable {
         configuration.label = "margin"
         configuration.prepareDatabase { db in
             // A 16 MB page cache instead of SQLite's 2 MB default, for bulk pulls into big stores.
-            try db.execute(sql: "PRAGMA cache_size = -16384")
+            try db.execute(sql: "PRAGMA cache_size = \(Self.cacheKibibytes)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
