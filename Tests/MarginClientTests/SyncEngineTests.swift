@@ -67,6 +67,41 @@ import Testing
         #expect(try store.allIDs().isEmpty, "nothing after the refused page applies")
     }
 
+    /// While only pulling, the page after the next is asked for before the next is decoded; a
+    /// refused record there still stops everything after the page before it.
+    @Test func pullingAsksTwoPagesAhead() async throws {
+        let first = RecordState(id: "n-first", kind: .note, articleID: "a-1")
+        let bad = "{\"changes\":[{\"v\":1,\"id\":\"n-bad\"}],\"cursor\":\"e.2\",\"more\":true}"
+        let last = RecordState(id: "n-last", kind: .note, articleID: "a-1")
+        let transport = ScriptedTransport([
+            ScriptedTransport.page([first], cursor: "e.1", more: true), .reply(200, body: bad),
+            ScriptedTransport.page([last], cursor: "e.3"),
+        ])
+        let store = try LocalStore(home: temporaryHome())
+        let engine = SyncEngine(store: store, transport: transport, server: "http://server", token: "t")
+        await #expect(throws: SyncError.self) { _ = try await engine.sync() }
+        #expect(transport.requests.count == 3, "the third page was asked for while the second was decoded")
+        #expect(transport.bodies.last?["since"] == .string("e.2"))
+        #expect(try store.cursor() == "e.1", "the page before the refused one is stored")
+        #expect(try store.allIDs() == ["n-first"])
+    }
+
+    /// A pull asked for ahead that fails does so only after the pages before it are stored.
+    @Test func aPullAheadFailsAfterThePagesBeforeIt() async throws {
+        let records = (1...2).map { RecordState(id: "n-\($0)", kind: .note, articleID: "a-1") }
+        let transport = ScriptedTransport([
+            ScriptedTransport.page([records[0]], cursor: "e.1", more: true),
+            ScriptedTransport.page([records[1]], cursor: "e.2", more: true),
+            ScriptedTransport.problem(401, "the token was revoked"),
+        ])
+        let store = try LocalStore(home: temporaryHome())
+        let engine = SyncEngine(store: store, transport: transport, server: "http://server", token: "t")
+        await #expect(throws: SyncError.unauthorized("the token was revoked")) { _ = try await engine.sync() }
+        #expect(transport.requests.count == 3)
+        #expect(try store.cursor() == "e.2", "both pages before the failure are stored")
+        #expect(try store.allIDs().sorted() == ["n-1", "n-2"])
+    }
+
     @Test func retryAfterIsHonoured() async throws {
         let transport = ScriptedTransport([
             ScriptedTransport.problem(429, "slow down", headers: ["retry-after": "7"]),
