@@ -109,6 +109,17 @@ import Testing
         // Brackets and quotes inside strings do not end the array early.
         let tricky = try ChangeEnvelope.members(Array("{\"changes\": [{\"x\": \"]}\\\"[\"}], \"more\": true}".utf8))
         #expect(tricky["more"] == .bool(true))
+        // Wherever an escaped quote or a bracket falls in a string's runs of eight bytes.
+        for length in 0..<20 {
+            for position in 0...length {
+                for insert in ["\\\"", "]", "\\\\", "}"] {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(contentsOf: insert, at: text.index(text.startIndex, offsetBy: position))
+                    let body = "{\"changes\": [{\"x\": \"\(text)\"}, \"\(text)\"], \"cursor\": \"e.\(length)\"}"
+                    #expect(try ChangeEnvelope.members(Array(body.utf8))["cursor"] == .string("e.\(length)"), "\(body)")
+                }
+            }
+        }
         #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": [{\"v\": 2}".utf8)) }
         #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(Array("{\"changes\": 5}".utf8)) }
         #expect(throws: EnvelopeError.self) {
