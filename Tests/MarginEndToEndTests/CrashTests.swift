@@ -87,21 +87,11 @@ import Testing
     /// it, at an observed state (the server's first answer held), the store keeps a local edit made
     /// before the next sync, and that sync completes it, with nothing duplicated.
     @Test func aFirstSyncKilledMidBootstrapLosesNothing() async throws {
-        let (writer, _) = try largeOutbox()
-        let server = try ServerProcess()
+        let (writer, server, proxy, reader) = try newMachineBesideALargeLibrary()
         defer { server.stop() }
-        try writer.signup(server)
-        try writer.run("sync")
-        let proxy = try TCPProxy(upstreamPort: server.baseURL.port!)
         defer { proxy.stop() }
-        let reader = try Machine()
-        try reader.login("http://127.0.0.1:\(proxy.port)")
         try killSyncWithItsFirstAnswerHeld(reader, proxy)
-        // Killed under the bootstrap's rollback journal: the file header's write version is 1 for
-        // a rollback journal, 2 for WAL.
-        let header = try FileHandle(forReadingFrom: URL(fileURLWithPath: reader.cli.home + "/margin.sqlite"))
-            .read(upToCount: 20)
-        #expect(header.map { Array($0)[18] } == 1, "the store was filled under a rollback journal")
+        #expect(try reader.journalVersion() == 1, "killed while the store was filled under a rollback journal")
         // A local edit after the kill, before the next sync: it must reach the server.
         try reader.run("import", CLI.seedPath)
         let article = try reader.mainArticle()
@@ -113,6 +103,48 @@ import Testing
         try writer.run("sync")
         #expect(try writer.notes().contains { $0["body"] as? String == "made mid-bootstrap" })
         #expect(try writer.export() == reader.export())
+    }
+
+    /// Another process that imports and edits during a new machine's first sync (while its first
+    /// answer is held) puts the store back in WAL; its edits are kept and reach the server, and
+    /// nothing is duplicated.
+    @Test func anEditMadeDuringAFirstSyncIsKept() async throws {
+        let (writer, server, proxy, reader) = try newMachineBesideALargeLibrary()
+        defer { server.stop() }
+        defer { proxy.stop() }
+        proxy.holdNextAnswers(1)
+        let first = try reader.startSync()
+        #expect(proxy.waitUntilHeld(within: 60), "the first answer is held")
+        #expect(try reader.journalVersion() == 1, "the first sync fills the store under a rollback journal")
+        try reader.run("import", CLI.seedPath)
+        try reader.run("note", "add", try reader.mainArticle(), "--quote", "potash", "--body", "made mid-bootstrap")
+        #expect(try reader.journalVersion() == 2, "the other process put the store back in WAL")
+        #expect(first.isRunning, "the first sync is still held")
+        proxy.release()
+        #expect(first.waitForExit(within: 120) && first.terminationStatus == 0)
+        try reader.run("sync")
+        let notes = try reader.notes()
+        #expect(notes.count == Self.noteCount + 1)
+        #expect(Set(notes.map { $0["id"] as! String }).count == notes.count, "no duplicates")
+        #expect(try reader.pending() == 0)
+        try writer.run("sync")
+        #expect(try writer.notes().contains { $0["body"] as? String == "made mid-bootstrap" })
+        #expect(try writer.export() == reader.export())
+    }
+
+    /// A server holding `largeOutbox()`'s notes from `writer`, and a new machine, `reader`, logged
+    /// in to it through `proxy`.
+    func newMachineBesideALargeLibrary() throws -> (
+        writer: Machine, server: ServerProcess, proxy: TCPProxy, reader: Machine
+    ) {
+        let (writer, _) = try largeOutbox()
+        let server = try ServerProcess()
+        try writer.signup(server)
+        try writer.run("sync")
+        let proxy = try TCPProxy(upstreamPort: server.baseURL.port!)
+        let reader = try Machine()
+        try reader.login("http://127.0.0.1:\(proxy.port)")
+        return (writer, server, proxy, reader)
     }
 
     @Test func aConnectionCutMidResponseIsRetried() async throws {

@@ -32,6 +32,13 @@ struct Machine {
         return articles.first { ($0["title"] as? String)?.hasPrefix("A Quick") == true }!["id"] as! String
     }
 
+    /// The store file's write version (header byte 18): 1 under a rollback journal, 2 in WAL.
+    func journalVersion() throws -> UInt8? {
+        let file = try FileHandle(forReadingFrom: URL(fileURLWithPath: cli.home + "/margin.sqlite"))
+        defer { try? file.close() }
+        return try file.read(upToCount: 20).map { Array($0)[18] }
+    }
+
     func notes() throws -> [[String: Any]] { try json("notes", "--json") as! [[String: Any]] }
 
     func pending() throws -> Int { (try json("status", "--json") as! [String: Any])["pending"] as! Int }
