@@ -100,7 +100,7 @@ extension ContentExtractor {
         }
     }
 
-    private func remove(_ article: HTMLElement, _ tags: Set<String>) {
+    private func remove(_ article: HTMLElement, _ tags: [String]) {
         for element in article.descendants(tags) { element.detach() }
     }
 
@@ -171,7 +171,7 @@ extension ContentExtractor {
         return remove
     }
 
-    static let textishTags = Set(["span", "li", "td"]).union(blockTags)
+    static let textishTags = ["span", "li", "td"] + blockTags.sorted()
     static let adWords: Set<String> = [
         "ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung", "广告", "реклама", "anuncio",
     ]
@@ -180,7 +180,7 @@ extension ContentExtractor {
     ]
 
     /// The share of an element's text inside descendants with `tags`.
-    static func textDensity(_ element: HTMLElement, _ tags: Set<String>) -> Double {
+    static func textDensity(_ element: HTMLElement, _ tags: [String]) -> Double {
         let length = element.textLength
         guard length > 0 else { return 0 }
         // Nested matches would count twice: only the outermost of each are measured.

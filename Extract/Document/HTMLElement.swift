@@ -85,12 +85,19 @@ final class HTMLElement {
     }
 
     /// Every descendant element, in document order.
-    func descendants(_ tags: Set<String>? = nil) -> [HTMLElement] {
+    func descendants() -> [HTMLElement] { descendants { _ in true } }
+
+    /// The descendant elements with one of `tags`, in document order.
+    ///
+    /// An array, not a set: the lists are a few short names, which compare faster than they hash.
+    func descendants(_ tags: [String]) -> [HTMLElement] { descendants { tags.contains($0.tag) } }
+
+    private func descendants(where include: (HTMLElement) -> Bool) -> [HTMLElement] {
         var found: [HTMLElement] = []
         func walk(_ element: HTMLElement) {
             for child in element.children {
                 guard case .element(let child) = child else { continue }
-                if tags.map({ $0.contains(child.tag) }) ?? true { found.append(child) }
+                if include(child) { found.append(child) }
                 walk(child)
             }
         }
@@ -99,7 +106,7 @@ final class HTMLElement {
     }
 
     /// The count of descendants with one of `tags`.
-    func count(_ tags: Set<String>) -> Int {
+    func count(_ tags: [String]) -> Int {
         var total = 0
         for child in children {
             guard case .element(let child) = child else { continue }
