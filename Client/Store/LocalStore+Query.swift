@@ -138,33 +138,48 @@ extension LocalStore {
     }
 
     /// Writes the search entries that bulk applies queued; returns how many records it indexed.
+    ///
+    /// In transactions of `indexBatch` records: the backlog after a first sync can be every
+    /// record, and one transaction for all of it would keep every other writer out until it ends
+    /// (a minute for a million notes, against their 3 s busy timeout).
     @discardableResult
-    public func indexBacklog() throws(StoreError) -> Int {
+    public func indexBacklog() throws(StoreError) -> Int { try indexBacklog(batch: Self.indexBatch) }
+
+    @discardableResult
+    func indexBacklog(batch: Int) throws(StoreError) -> Int {
         guard try searchBacklog() > 0 else { return 0 }
-        return try write { db in
-            // A cursor, not an array: the backlog after a first sync can be every record.
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT b.rowid AS rowid, r.id AS id, r.state AS state FROM search_backlog b
-                    LEFT JOIN records r ON r.rowid = b.rowid
-                    """)
-            var count = 0
-            while let row = try rows.next() {
-                count += 1
-                let rowid: Int64 = row["rowid"]
-                guard let data = row["state"] as Data? else {
-                    try db.execute(sql: "DELETE FROM search WHERE rowid = ?", arguments: [rowid])
-                    continue
+        var count = 0
+        while true {
+            let indexed = try write { db in
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT b.rowid AS rowid, r.id AS id, r.state AS state FROM search_backlog b
+                            LEFT JOIN records r ON r.rowid = b.rowid ORDER BY b.rowid LIMIT ?
+                            """), arguments: [batch])
+                for row in rows {
+                    let rowid: Int64 = row["rowid"]
+                    guard let data = row["state"] as Data? else {
+                        try db.execute(sql: "DELETE FROM search WHERE rowid = ?", arguments: [rowid])
+                        continue
+                    }
+                    let state = try Self.decodeStored(data, id: row["id"])
+                    try Self.index(
+                        db, rowid: rowid, id: state.id, text: state.isDeleted ? nil : state.searchText, replacing: true
+                    )
                 }
-                let state = try Self.decodeStored(data, id: row["id"])
-                try Self.index(
-                    db, rowid: rowid, id: state.id, text: state.isDeleted ? nil : state.searchText, replacing: true)
+                if let last = rows.last?["rowid"] as Int64? {
+                    try db.execute(sql: "DELETE FROM search_backlog WHERE rowid <= ?", arguments: [last])
+                }
+                return rows.count
             }
-            try db.execute(sql: "DELETE FROM search_backlog")
-            return count
+            count += indexed
+            if indexed < batch { return count }
         }
     }
+
+    /// Records indexed per transaction by `indexBacklog`.
+    static let indexBatch = 5_000
 
     /// Every live record with at least one conflicting field.
     public func conflictedRecords() throws(StoreError) -> [RecordState] {

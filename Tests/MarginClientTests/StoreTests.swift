@@ -218,6 +218,29 @@ func seedArticles() throws -> [ImportedArticle] {
         #expect(try store.searchBacklog() == 0)
     }
 
+    /// The queue is worked off in transactions of a few records each, every record indexed once;
+    /// a record queued again later is indexed again.
+    @Test func theQueueIsWorkedOffInBatches() throws {
+        let laptop = try LocalStore(home: temporaryHome())
+        let desktop = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try laptop.importArticles(articles)
+        let notes = try (0..<5).map { index in
+            try laptop.addNote(
+                article: articles[0].id, quote: "potash", body: "zeppelin \(index)", color: nil, tags: [])
+        }
+        try desktop.apply(try laptop.pendingChanges().map { try $0.state() }, cursor: "c1")
+        let queued = try desktop.searchBacklog()
+        #expect(queued == articles.count + notes.count)
+        #expect(try desktop.indexBacklog(batch: 2) == queued)
+        #expect(try desktop.searchBacklog() == 0)
+        #expect(Set(try desktop.search("zeppelin").map(\.record.id)) == Set(notes.map(\.id)))
+        try laptop.update(notes[0].id, [.set("body", .string("airship"))])
+        try desktop.apply([try laptop.record(notes[0].id)], cursor: "c2")
+        #expect(try desktop.indexBacklog(batch: 2) == 1)
+        #expect(try desktop.search("airship").map(\.record.id) == [notes[0].id])
+    }
+
     /// A pulled page queues its search entries; the next search works them off first, so nothing
     /// pulled is missing from search, and edits or deletes that follow replace the entries.
     @Test func pulledRecordsAreSearchableOnceTheQueueIsWorkedOff() throws {
