@@ -59,7 +59,7 @@ extension LocalStore {
         try writeUnsynced { db in
             // SQLite sorts index entries in memory up to the page cache's size, then in runs on
             // disk: a small cache while they are built keeps a first sync's peak memory from
-            // growing with the library (measured: about the same time; README has the figures).
+            // growing with the library (README gives the peaks measured with it).
             try db.execute(sql: "PRAGMA cache_size = -4096")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheKibibytes)") }
             try Self.ensureIndexes(db)
