@@ -61,8 +61,9 @@ extension LocalStore {
         let highlights = item.highlightsInReadingOrder
         let noteIDs = highlights.map { Self.noteID($0, item: item) }
         var fresh: [(LibraryHighlight, String)] = []
+        var taken = Set<String>()
         for (highlight, id) in zip(highlights, noteIDs) {
-            if try Self.load(db, id: id) != nil || fresh.contains(where: { $0.1 == id }) {
+            if try !taken.insert(id).inserted || Self.load(db, id: id) != nil {
                 summary.duplicates += 1
             } else {
                 fresh.append((highlight, id))
@@ -78,7 +79,8 @@ extension LocalStore {
             articleChanges = article.changes(addedAt: item.addedAt ?? HybridLogicalClock.wallNow())
             if excerpted { articleChanges.append(.set("excerpted", .bool(true))) }
         } else if excerpted {
-            let missing = fresh.map(\.0.quote).filter { !content.contains($0) }
+            let text = AnchorText(content)
+            let missing = fresh.map(\.0.quote).filter { !text.contains($0) }
             if !missing.isEmpty {
                 content = Self.excerpts(content.components(separatedBy: "\n\n") + missing)
                 articleChanges += [
@@ -105,11 +107,12 @@ extension LocalStore {
             summary.duplicates += 1
         }
         // The notes, each anchored to its own highlight: the same quote twice is its next occurrence.
+        let text = AnchorText(content)
         var seen: [String: Int] = [:]
         for (highlight, id) in fresh {
             let occurrence = seen[highlight.quote, default: 0]
             seen[highlight.quote] = occurrence + 1
-            var (anchor, orphaned) = Self.anchor(highlight, occurrence: occurrence, in: content)
+            var (anchor, orphaned) = Self.anchor(highlight, occurrence: occurrence, in: text)
             if excerpted {
                 // Text made of highlights has no real surroundings: the anchor keeps the export's
                 // (or none), so that it re-anchors to the real text when that arrives.
@@ -144,10 +147,9 @@ extension LocalStore {
             // else after the last one.
             let after = highlights.first { ($0.position ?? .max) >= (bookmark.position ?? .min) } ?? highlights.last
             let quote = after?.quote ?? String(content.prefix(1))
-            guard !content.isEmpty,
-                let anchor = Anchor.create(quote: quote, in: content)
-                    ?? Anchor.create(start: 0, end: 1, in: content)
-            else { continue }
+            guard !content.isEmpty, let anchor = text.anchor(quote: quote) ?? text.anchor(start: 0, end: 1) else {
+                continue
+            }
             var changes: [Change] = [
                 .set("anchor", .anchor(anchor)),
                 .set("createdAt", .int(bookmark.createdAt ?? HybridLogicalClock.wallNow())),
@@ -187,15 +189,17 @@ extension LocalStore {
 
     /// Where a highlight's quote stands in `content`: by its own context when the export kept it,
     /// else its `occurrence`-th appearance; orphaned (placed at 0, empty) when the text lacks it.
-    static func anchor(_ highlight: LibraryHighlight, occurrence: Int, in content: String) -> (Anchor, Bool) {
+    static func anchor(_ highlight: LibraryHighlight, occurrence: Int, in text: AnchorText) -> (Anchor, Bool) {
         let quote = highlight.quote.trimmingCharacters(in: .whitespacesAndNewlines)
         if highlight.prefix != nil || highlight.suffix != nil {
             let hint = Anchor(
                 exact: quote, prefix: highlight.prefix ?? "", suffix: highlight.suffix ?? "", start: 0, end: 0)
-            if let found = hint.resolve(in: content).anchor { return (found, false) }
+            if let found = hint.resolve(in: text).anchor { return (found, false) }
         }
-        let count = Anchor.occurrenceCount(of: quote, in: content)
-        if count > 0, let found = Anchor.create(quote: quote, in: content, occurrence: min(occurrence, count - 1)) {
+        let starts = text.occurrences(of: quote)
+        if let start = starts.isEmpty ? nil : starts[min(occurrence, starts.count - 1)],
+            let found = text.anchor(start: start, end: start + quote.unicodeScalars.count)
+        {
             return (found, false)
         }
         return (Anchor(exact: quote, prefix: "", suffix: "", start: 0, end: 0), true)

@@ -78,9 +78,10 @@ extension LocalStore {
             arguments: [articleID])
         var moved = 0
         var orphans: [String] = []
+        let text = AnchorText(content)
         for id in ids {
             guard let state = try Self.load(db, id: id), let anchor = state.anchor() else { continue }
-            let resolution = anchor.resolve(in: content)
+            let resolution = anchor.resolve(in: text)
             let isOrphan = resolution == .orphaned
             try db.execute(sql: "UPDATE records SET orphaned = ? WHERE id = ?", arguments: [isOrphan, id])
             if isOrphan {
@@ -243,9 +244,9 @@ extension LocalStore {
 
     private func anchor(in articleID: String, quote: String, occurrence: Int) throws(StoreError) -> Anchor {
         guard !quote.isEmpty else { throw StoreError(.invalidInput, "the quote cannot be empty") }
-        let content = try articleContent(articleID)
-        guard let anchor = Anchor.create(quote: quote, in: content, occurrence: occurrence) else {
-            let count = Anchor.occurrenceCount(of: quote, in: content)
+        let text = AnchorText(try articleContent(articleID))
+        guard let anchor = text.anchor(quote: quote, occurrence: occurrence) else {
+            let count = text.occurrences(of: quote).count
             if count == 0 { throw StoreError(.invalidInput, "the quote is not in article \(articleID.prefix(12))") }
             throw StoreError(.invalidInput, "the quote appears \(count) times; --occurrence takes 0 to \(count - 1)")
         }

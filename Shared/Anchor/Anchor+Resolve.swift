@@ -28,39 +28,38 @@ extension Anchor {
 
     /// Anchors the `occurrence`-th (0-based) appearance of `quote` in `text`, or nil when absent.
     public static func create(quote: String, in text: String, occurrence: Int = 0) -> Anchor? {
-        let haystack = Array(text.unicodeScalars)
-        let needle = Array(quote.unicodeScalars)
-        let found = occurrences(of: needle, in: haystack)
-        guard !needle.isEmpty, occurrence >= 0, occurrence < found.count else { return nil }
-        return make(start: found[occurrence], end: found[occurrence] + needle.count, in: haystack)
+        AnchorText(text).anchor(quote: quote, occurrence: occurrence)
     }
 
     /// Anchors the scalars `start..<end` of `text`, or nil when out of range.
     public static func create(start: Int, end: Int, in text: String) -> Anchor? {
-        let haystack = Array(text.unicodeScalars)
-        guard start >= 0, start <= end, end <= haystack.count else { return nil }
-        return make(start: start, end: end, in: haystack)
+        AnchorText(text).anchor(start: start, end: end)
     }
 
     /// How many times `quote` appears in `text`.
     public static func occurrenceCount(of quote: String, in text: String) -> Int {
-        occurrences(of: Array(quote.unicodeScalars), in: Array(text.unicodeScalars)).count
+        AnchorText(text).occurrences(of: quote).count
+    }
+
+    /// Finds this anchor again in `text` (see `resolve(in:)` on a prepared text).
+    public func resolve(in text: String) -> AnchorResolution {
+        resolve(in: AnchorText(text))
     }
 
     /// Finds this anchor again in `text`: offsets, else the exact quote with the best context (a
     /// quote shorter than `contextLength` only where its surroundings agree, as below), else the
     /// closest approximate match above `fuzzyThreshold` whose surroundings agree with the
     /// prefix or the suffix (`contextThreshold`), else orphaned.
-    public func resolve(in text: String) -> AnchorResolution {
-        let haystack = Array(text.unicodeScalars)
+    public func resolve(in text: AnchorText) -> AnchorResolution {
+        let haystack = text.scalars
         let needle = Array(exact.unicodeScalars)
         guard !needle.isEmpty else { return .orphaned }
         if end <= haystack.count, start >= 0, end - start == needle.count,
-            Array(haystack[start..<end]) == needle
+            haystack[start..<end].elementsEqual(needle)
         {
-            return .unchanged(Self.make(start: start, end: end, in: haystack))
+            return .unchanged(text.anchor(at: start, length: needle.count))
         }
-        let found = Self.occurrences(of: needle, in: haystack)
+        let found = text.occurrences(of: needle)
         if let best = found.max(by: {
             contextScore(at: $0, length: needle.count, in: haystack)
                 < contextScore(at: $1, length: needle.count, in: haystack)
@@ -69,42 +68,16 @@ extension Anchor {
             // must agree with its surroundings too, as a fuzzy match must. A longer one is.
             if needle.count >= Self.contextLength || contextAgrees(start: best, end: best + needle.count, in: haystack)
             {
-                return .moved(Self.make(start: best, end: best + needle.count, in: haystack))
+                return .moved(text.anchor(at: best, length: needle.count))
             }
             return .orphaned
         }
         if let match = fuzzyMatch(needle, in: haystack),
             contextAgrees(start: match.start, end: match.end, in: haystack)
         {
-            return .fuzzy(Self.make(start: match.start, end: match.end, in: haystack), similarity: match.similarity)
+            return .fuzzy(text.anchor(at: match.start, length: match.end - match.start), similarity: match.similarity)
         }
         return .orphaned
-    }
-
-    private static func make(start: Int, end: Int, in text: [Unicode.Scalar]) -> Anchor {
-        let prefixStart = max(0, start - contextLength)
-        let suffixEnd = min(text.count, end + contextLength)
-        return Anchor(
-            exact: string(text[start..<end]), prefix: string(text[prefixStart..<start]),
-            suffix: string(text[end..<suffixEnd]), start: start, end: end)
-    }
-
-    private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        String(String.UnicodeScalarView(scalars))
-    }
-
-    static func occurrences(of needle: [Unicode.Scalar], in haystack: [Unicode.Scalar]) -> [Int] {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return [] }
-        var result: [Int] = []
-        let first = needle[0]
-        var index = 0
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) {
-                result.append(index)
-            }
-            index += 1
-        }
-        return result
     }
 
     /// How well the text around `position` matches this anchor's prefix and suffix, with nearness

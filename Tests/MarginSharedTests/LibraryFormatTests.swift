@@ -28,6 +28,101 @@ struct LibraryFormatTests {
         #expect(library.notUnderstood == ["line 26"])
     }
 
+    @Test func kindleClippingsInOtherLayoutsAndLanguages() throws {
+        let text = """
+            \u{FEFF}Der Prozess (Franz Kafka)\r
+            - Ihre Markierung auf Seite 9 | bei Position 120-22 | Hinzugefügt am Sonntag, 3. März 2019 22:15:32\r
+            \r
+            Jemand mußte Josef K. verleumdet haben.\r
+            ==========\r
+            \u{FEFF}Der Prozess (Franz Kafka)\r
+            - Ihre Notiz auf Seite 9 | bei Position 122 | Hinzugefügt am Sonntag, 3. März 2019 22:16:00\r
+            \r
+            Der erste Satz.\r
+            ==========\r
+            L'Étranger (Albert Camus)\r
+            - Votre surlignement sur la page 1 | emplacement 10-11 | Ajouté le samedi 2 mars 2019 09:00:00\r
+            \r
+            Aujourd'hui, maman est morte.\r
+            ==========\r
+            L'Étranger (Albert Camus)\r
+            - Votre signet sur la page 3 | emplacement 40 | Ajouté le samedi 2 mars 2019 09:05:00\r
+            \r
+            \r
+            ==========\r
+            Cien años de soledad (Gabriel García Márquez)\r
+            - Tu subrayado en la página 1 | posición 5-7 | Añadido el domingo, 3 de marzo de 2019 22:15:32\r
+            \r
+            Muchos años después, frente al pelotón de fusilamiento.\r
+            ==========\r
+            Old Kindle (Someone)\r
+            - Highlight Loc. 1234-36  | Added on Tuesday, August 09, 2011, 09:29 PM\r
+            \r
+            An old layout.\r
+            ==========\r
+            British Kindle (Someone)\r
+            - Your Highlight on page 4 | location 50-51 | Added on Friday, 25 November 2016 12:47:31\r
+            \r
+            A day-first date.\r
+            ==========\r
+            Midnight (Someone)\r
+            - Your Highlight on Location 7 | Added on Monday, January 1, 2024 12:05:00 AM\r
+            \r
+            Just after midnight.\r
+            ==========\r
+            Preface (Someone)\r
+            - Your Highlight on Page XII | Added on Monday, January 1, 2024 12:05:00 AM\r
+            \r
+            A page numbered in Roman.\r
+            ==========\r
+
+            """
+        let library = try LibraryFormat.kindle.parse(Data(text.utf8))
+        #expect(library.notUnderstood.isEmpty)
+        #expect(
+            library.items.map(\.title) == [
+                "Der Prozess", "L'Étranger", "Cien años de soledad", "Old Kindle", "British Kindle", "Midnight",
+                "Preface",
+            ])
+        let kafka = library.items[0]
+        #expect(kafka.author == "Franz Kafka")
+        #expect(kafka.highlights.count == 1)
+        // Position 120-22 is 120 to 122: the note at 122 goes on it.
+        #expect(kafka.highlights[0].location == "location 120-22")
+        #expect(kafka.highlights[0].endPosition == 122)
+        #expect(kafka.highlights[0].note == "Der erste Satz.")
+        #expect(kafka.highlights[0].createdAt == 1_551_651_332_000)
+        let camus = library.items[1]
+        #expect(camus.highlights.map(\.quote) == ["Aujourd'hui, maman est morte."])
+        #expect(camus.highlights[0].createdAt == 1_551_517_200_000)
+        #expect(camus.bookmarks.map(\.location) == ["location 40"])
+        #expect(library.items[2].highlights[0].createdAt == 1_551_651_332_000)
+        #expect(library.items[3].highlights[0].location == "location 1234-36")
+        #expect(library.items[3].highlights[0].endPosition == 1236)
+        #expect(library.items[3].highlights[0].createdAt == 1_312_925_340_000)
+        #expect(library.items[4].highlights[0].createdAt == 1_480_078_051_000)
+        #expect(library.items[5].highlights[0].createdAt == 1_704_067_500_000)
+        // The place is kept as written: it is part of the note's id, across versions of Margin too.
+        #expect(library.items[6].highlights[0].location == "page XII")
+    }
+
+    @Test func kindleDatesCountDaysAcrossCenturies() {
+        // Against Foundation's calendar, on dates either side of leap days and of 1970.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        for (year, month, day) in [
+            (1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2100, 2, 28),
+        ] {
+            let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+            let days = Int(date.timeIntervalSince1970 / 86_400)
+            #expect(KindleClippings.AddedOn.daysSince1970(year: year, month: month, day: day) == days)
+        }
+        #expect(KindleClippings.AddedOn.milliseconds("sunday, march 3, 2019") == 1_551_571_200_000)
+        #expect(KindleClippings.AddedOn.milliseconds("someday, 3 smarch 2019 10:00:00") == nil)
+        #expect(KindleClippings.AddedOn.milliseconds("sunday, march 33, 2019 10:00:00 pm") == nil)
+        #expect(KindleClippings.AddedOn.milliseconds("sunday, march 3, 2019 25:00:00") == nil)
+    }
+
     @Test func readwiseCSVKeepsNotesTagsColoursAndDates() throws {
         let library = try LibraryFormat.readwise.parse(Self.fixture("readwise.csv"))
         #expect(library.items.map(\.title) == ["Dealers of Lightning", "How to Read a Paper"])
