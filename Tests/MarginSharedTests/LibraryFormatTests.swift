@@ -106,21 +106,39 @@ struct LibraryFormatTests {
         #expect(library.items[6].highlights[0].location == "page XII")
     }
 
-    @Test func kindleDatesCountDaysAcrossCenturies() {
-        // Against Foundation's calendar, on dates either side of leap days and of 1970.
+    @Test func datesCountDaysAcrossCenturies() {
+        // Against Foundation's calendar, on days either side of leap days and of 1970.
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         for (year, month, day) in [
-            (1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2100, 2, 28),
+            (1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2100, 2, 28), (1600, 1, 1),
         ] {
             let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
-            let days = Int(date.timeIntervalSince1970 / 86_400)
-            #expect(KindleClippings.AddedOn.daysSince1970(year: year, month: month, day: day) == days)
+            #expect(
+                LibraryDates.daysSince1970(year: year, month: month, day: day)
+                    == Int(date.timeIntervalSince1970 / 86_400))
         }
-        #expect(KindleClippings.AddedOn.milliseconds("sunday, march 3, 2019") == 1_551_571_200_000)
-        #expect(KindleClippings.AddedOn.milliseconds("someday, 3 smarch 2019 10:00:00") == nil)
-        #expect(KindleClippings.AddedOn.milliseconds("sunday, march 33, 2019 10:00:00 pm") == nil)
-        #expect(KindleClippings.AddedOn.milliseconds("sunday, march 3, 2019 25:00:00") == nil)
+        #expect(LibraryDates.daysSince1970(year: 2100, month: 2, day: 29) == nil)
+        #expect(LibraryDates.daysSince1970(year: 2024, month: 13, day: 1) == nil)
+    }
+
+    @Test func datesInEachLayoutExportsWrite() {
+        let march3 = Int64(1_551_571_200_000)
+        let cases: [(String, Int64?)] = [
+            ("1551571200", march3), ("1551571200000", march3),
+            ("2019-03-03", march3), ("2019-03-03T00:00:00Z", march3), ("2019-03-03 00:00:00", march3),
+            ("2019-03-03T02:30:00+02:30", march3), ("2019-03-02T19:00:00-0500", march3),
+            ("2019-03-03T00:00:00.250Z", march3 + 250), ("2019-03-03 00:00:00+00:00", march3),
+            ("  2019-03-03T00:00:00Z ", march3),
+            ("Sunday, March 3, 2019", march3), ("March 3, 2019 12:00 AM", march3),
+            ("March 3, 2019 12:30 PM", march3 + 45_000_000), ("dimanche 3 mars 2019 00:00:00", march3),
+            ("2019-02-30", nil), ("2019-03-03T24:00:00Z", nil), ("2019-03-03T00:00:00Q", nil), ("2019-3-3", nil),
+            ("someday, 3 smarch 2019 10:00:00", nil), ("sunday, march 33, 2019", nil),
+            ("sunday, march 3, 2019 25:00:00", nil), ("march 3, 2019 13:00 pm", nil), ("", nil), ("soon", nil),
+        ]
+        for (text, expected) in cases {
+            #expect(LibraryDates.parse(text) == expected, "\(text)")
+        }
     }
 
     @Test func readwiseCSVKeepsNotesTagsColoursAndDates() throws {

@@ -154,7 +154,7 @@ enum KindleClippings {
                 } else if let rest = Self.after(Self.pageWords, in: part) {
                     page = rest
                 } else if let rest = Self.after(Self.addedWords, in: part) {
-                    date = AddedOn.milliseconds(rest)
+                    date = LibraryDates.written(rest)
                 }
             }
             guard let place = location ?? page else { return nil }
@@ -177,78 +177,6 @@ enum KindleClippings {
                 if let rest = part.after(word) { return rest.trimmedOfWhitespace }
             }
             return nil
-        }
-    }
-
-    /// The date of `Added on …`, read by hand: Kindles write it in several layouts and languages
-    /// (`Sunday, March 3, 2019 10:15:32 PM`, `Friday, 25 November 2016 21:47:31`, `Tuesday,
-    /// August 09, 2011, 09:29 PM`, `Sonntag, 3. März 2019 22:15:32`), and a date formatter per
-    /// entry took a sixth of a large file's import. The time is taken as UTC.
-    enum AddedOn {
-        private static let months: [String: Int] = {
-            let names = [
-                "january february march april may june july august september october november december",
-                "jan feb mar apr may jun jul aug sep oct nov dec",
-                "januar februar märz april mai juni juli august september oktober november dezember",
-                "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-                "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-                "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-                "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-            ]
-            var months: [String: Int] = [:]
-            for line in names {
-                for (index, name) in line.split(separator: " ").enumerated() {
-                    months[String(name), default: index + 1] = index + 1
-                }
-            }
-            return months
-        }()
-
-        /// Milliseconds since 1970 of `text`, or nil without a day, month and year.
-        static func milliseconds(_ text: Substring) -> Int64? {
-            let text = text.lowercased()
-            var day: Int?
-            var month: Int?
-            var year: Int?
-            var clock: [Int] = []
-            var afternoon: Bool?
-            for token in text.split(whereSeparator: { $0 == " " || $0 == "," }) {
-                let word = token.hasSuffix(".") ? token.dropLast() : token
-                if word.contains(":") {
-                    clock = word.split(separator: ":").compactMap { Int($0) }
-                } else if word == "am" || word == "a.m" {
-                    afternoon = false
-                } else if word == "pm" || word == "p.m" {
-                    afternoon = true
-                } else if let number = Int(word) {
-                    if word.count == 4 { year = number } else if day == nil { day = number }
-                } else if let named = months[String(word)] {
-                    month = named
-                }
-            }
-            guard let day, let month, let year, (1...31).contains(day), clock.count >= 2 || clock.isEmpty else {
-                return nil
-            }
-            var hour = clock.first ?? 0
-            if let afternoon, hour == 12 { hour = afternoon ? 12 : 0 } else if afternoon == true { hour += 12 }
-            let minute = clock.count > 1 ? clock[1] : 0
-            let second = clock.count > 2 ? clock[2] : 0
-            guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
-            let seconds =
-                Int64(daysSince1970(year: year, month: month, day: day)) * 86_400
-                + Int64(hour * 3600 + minute * 60 + second)
-            return seconds * 1000
-        }
-
-        /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
-        /// `days_from_civil`).
-        static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
-            let shifted = month <= 2 ? year - 1 : year
-            let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-            let yearOfEra = shifted - era * 400
-            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            return era * 146_097 + dayOfEra - 719_468
         }
     }
 }

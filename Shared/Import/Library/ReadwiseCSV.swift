@@ -37,26 +37,3 @@ enum LibraryTags {
             .filter { !$0.isEmpty }
     }
 }
-
-/// Dates as exports write them: ISO 8601, `2024-01-02 03:04:05`, or Unix seconds.
-enum LibraryDates {
-    static func parse(_ text: String) -> Int64? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int64(trimmed) { return seconds > 100_000_000_000 ? seconds : seconds * 1000 }
-        let iso = ISO8601DateFormatter()
-        if let date = iso.date(from: trimmed) { return Int64(date.timeIntervalSince1970 * 1000) }
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = iso.date(from: trimmed) { return Int64(date.timeIntervalSince1970 * 1000) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        for format in [
-            "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ssZZZZZ", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd",
-            "MMMM d, yyyy h:mm a",
-        ] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: trimmed) { return Int64(date.timeIntervalSince1970 * 1000) }
-        }
-        return nil
-    }
-}

@@ -1,0 +1,144 @@
+/// Dates as exports write them, read by hand into milliseconds since 1970: Unix seconds (or
+/// milliseconds), ISO 8601 and its space-separated cousin, and dates written out in words, as
+/// Kindle does in several languages. A time without a zone is taken as UTC.
+///
+/// By hand: Foundation's formatters, made or given a new layout per entry, took a sixth of a large
+/// export's import, and each layout needed one more of them.
+enum LibraryDates {
+    /// The date in `text`, in any layout below; nil in none.
+    static func parse(_ text: String) -> Int64? {
+        let trimmed = text.trimmedOfWhitespace
+        if let seconds = Int64(trimmed) { return seconds > 100_000_000_000 ? seconds : seconds * 1000 }
+        return iso(trimmed) ?? written(trimmed)
+    }
+
+    /// `2024-01-02`, `2024-01-02T03:04:05Z`, `2024-01-02 03:04:05.250+02:00` and the like.
+    static func iso(_ text: Substring) -> Int64? {
+        var reader = DigitReader(Array(text.utf8))
+        guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"),
+            let day = reader.number(2)
+        else { return nil }
+        var seconds = 0
+        var milliseconds = 0
+        if reader.skip("T") || reader.skip(" ") {
+            guard let hour = reader.number(2), reader.skip(":"), let minute = reader.number(2) else { return nil }
+            let second = reader.skip(":") ? reader.number(2) : 0
+            guard let second, hour <= 23, minute <= 59, second <= 60 else { return nil }
+            seconds = hour * 3600 + minute * 60 + second
+            if reader.skip(".") {
+                var scale = 100
+                while let digit = reader.number(1) {
+                    milliseconds += digit * scale
+                    scale /= 10
+                }
+            }
+            let utc = reader.skip("Z") || reader.skip("z")
+            if !utc, let sign = reader.skip("+") ? 1 : reader.skip("-") ? -1 : nil {
+                guard let hours = reader.number(2) else { return nil }
+                _ = reader.skip(":")
+                let minutes = reader.number(2) ?? 0
+                seconds -= sign * (hours * 3600 + minutes * 60)
+            }
+        }
+        guard reader.atEnd, let days = daysSince1970(year: year, month: month, day: day) else { return nil }
+        return (Int64(days) * 86_400 + Int64(seconds)) * 1000 + Int64(milliseconds)
+    }
+
+    /// A date written in words: `Sunday, March 3, 2019 10:15:32 PM`, `Friday, 25 November 2016
+    /// 21:47:31`, `Tuesday, August 09, 2011, 09:29 PM`, `Sonntag, 3. März 2019 22:15:32`, `3 de
+    /// marzo de 2019`; month names in English, German, French, Spanish, Italian and Portuguese.
+    static func written(_ text: Substring) -> Int64? {
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var clock: [Int] = []
+        var afternoon: Bool?
+        for token in text.lowercased().split(whereSeparator: { $0 == " " || $0 == "," }) {
+            let word = token.hasSuffix(".") ? token.dropLast() : token
+            if word.contains(":") {
+                clock = word.split(separator: ":").compactMap { Int($0) }
+            } else if word == "am" || word == "a.m" {
+                afternoon = false
+            } else if word == "pm" || word == "p.m" {
+                afternoon = true
+            } else if let number = Int(word) {
+                if word.count == 4 { year = number } else if day == nil { day = number }
+            } else if let named = months[String(word)] {
+                month = named
+            }
+        }
+        guard let day, let month, let year, clock.count != 1 else { return nil }
+        var hour = clock.first ?? 0
+        if let afternoon {
+            guard (1...12).contains(hour) else { return nil }
+            hour = hour % 12 + (afternoon ? 12 : 0)
+        }
+        let minute = clock.count > 1 ? clock[1] : 0
+        let second = clock.count > 2 ? clock[2] : 0
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
+            let days = daysSince1970(year: year, month: month, day: day)
+        else { return nil }
+        return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
+    }
+
+    /// Days from 1970-01-01 to a day of the proleptic Gregorian calendar (Howard Hinnant's
+    /// `days_from_civil`); nil for a month or day that does not exist.
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int? {
+        guard (1...12).contains(month), day >= 1 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard day <= lengths[month - 1] else { return nil }
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static let months: [String: Int] = {
+        let names = [
+            "january february march april may june july august september october november december",
+            "jan feb mar apr may jun jul aug sep oct nov dec",
+            "januar februar märz april mai juni juli august september oktober november dezember",
+            "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+            "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+            "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+            "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+        ]
+        var months: [String: Int] = [:]
+        for line in names {
+            for (index, name) in line.split(separator: " ").enumerated() { months[String(name)] = index + 1 }
+        }
+        return months
+    }()
+}
+
+/// Reads fixed-width numbers and single characters off the bytes of a date.
+private struct DigitReader {
+    let bytes: [UInt8]
+    var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { position == bytes.count }
+
+    /// Takes `width` digits as a number, or nothing when they are not all digits.
+    mutating func number(_ width: Int) -> Int? {
+        guard position + width <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[position..<position + width] {
+            guard byte >= 48 && byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        position += width
+        return value
+    }
+
+    /// Takes `character` when it comes next.
+    mutating func skip(_ character: Unicode.Scalar) -> Bool {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
+        position += 1
+        return true
+    }
+}
