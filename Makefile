@@ -30,6 +30,7 @@ bench:
 	.build/release/margin-bench store
 	.build/release/margin-bench sync --backends sqlite,postgres
 	.build/release/margin-bench extract
+	.build/release/margin-bench import
 
 # FUZZ_SECONDS per target (60), FUZZ_TARGETS (decoder merge importer), FUZZ_JOBS (1).
 fuzz:

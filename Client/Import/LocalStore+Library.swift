@@ -72,9 +72,15 @@ extension LocalStore {
         // The article: created, or its text grown by quotes it lacks while it is only excerpts.
         var content = existing?.string("content") ?? ""
         let excerpted = existing.map { $0.flag("excerpted") } ?? (item.text == nil)
+        // Where each highlight's own paragraph starts, when this import writes the excerpts.
+        var paragraphs: [String: Int] = [:]
         var articleChanges: [Change] = []
         if existing == nil {
-            content = item.text ?? Self.excerpts(highlights.map(\.quote))
+            if let text = item.text {
+                content = text
+            } else {
+                (content, paragraphs) = Self.excerpts(highlights.map(\.quote))
+            }
             let article = ImportedArticle(url: item.url, title: item.title, byline: item.author, content: content)
             articleChanges = article.changes(addedAt: item.addedAt ?? HybridLogicalClock.wallNow())
             if excerpted { articleChanges.append(.set("excerpted", .bool(true))) }
@@ -82,7 +88,7 @@ extension LocalStore {
             let text = AnchorText(content)
             let missing = fresh.map(\.0.quote).filter { !text.contains($0) }
             if !missing.isEmpty {
-                content = Self.excerpts(content.components(separatedBy: "\n\n") + missing)
+                (content, paragraphs) = Self.excerpts(content.components(separatedBy: "\n\n") + missing)
                 articleChanges += [
                     .set("content", .string(content)), .set("contentHash", .string(SHA256.hex(content))),
                 ]
@@ -106,13 +112,16 @@ extension LocalStore {
             // A saved article alone is the entry: stored already, it is a duplicate.
             summary.duplicates += 1
         }
-        // The notes, each anchored to its own highlight: the same quote twice is its next occurrence.
+        // The notes, each anchored to its own highlight: its paragraph in excerpts this import
+        // wrote, else where the quote appears (the same quote twice is its next appearance).
         let text = AnchorText(content)
         var seen: [String: Int] = [:]
         for (highlight, id) in fresh {
             let occurrence = seen[highlight.quote, default: 0]
             seen[highlight.quote] = occurrence + 1
-            var (anchor, orphaned) = Self.anchor(highlight, occurrence: occurrence, in: text)
+            let quote = highlight.quote.trimmingCharacters(in: .whitespacesAndNewlines)
+            let own = paragraphs[quote].flatMap { text.anchor(start: $0, end: $0 + quote.unicodeScalars.count) }
+            var (anchor, orphaned) = own.map { ($0, false) } ?? Self.anchor(highlight, occurrence: occurrence, in: text)
             if excerpted {
                 // Text made of highlights has no real surroundings: the anchor keeps the export's
                 // (or none), so that it re-anchors to the real text when that arrives.
@@ -176,15 +185,21 @@ extension LocalStore {
         return RecordID.imported(.note, sourceKey: item.sourceKey, location: highlight.location, quote: highlight.quote)
     }
 
-    /// Text made of quotes, each its own paragraph, the same quote once.
-    static func excerpts(_ quotes: [String]) -> String {
-        var seen = Set<String>()
+    /// Text made of quotes, each its own paragraph, the same quote once, with the scalar offset
+    /// where each paragraph starts: a note goes on its own highlight's paragraph without a search
+    /// of the whole text per note, which made a book of thousands of highlights quadratic.
+    static func excerpts(_ quotes: [String]) -> (text: String, starts: [String: Int]) {
+        var starts: [String: Int] = [:]
         var paragraphs: [String] = []
+        var offset = 0
         for quote in quotes {
             let paragraph = quote.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !paragraph.isEmpty && seen.insert(paragraph).inserted { paragraphs.append(paragraph) }
+            guard !paragraph.isEmpty, starts[paragraph] == nil else { continue }
+            starts[paragraph] = offset
+            paragraphs.append(paragraph)
+            offset += paragraph.unicodeScalars.count + 2
         }
-        return paragraphs.joined(separator: "\n\n")
+        return (paragraphs.joined(separator: "\n\n"), starts)
     }
 
     /// Where a highlight's quote stands in `content`: by its own context when the export kept it,

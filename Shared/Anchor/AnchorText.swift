@@ -53,27 +53,32 @@ public struct AnchorText: Sendable {
         String(String.UnicodeScalarView(scalars[range]))
     }
 
-    /// Every start of `needle` (or the first only). The C library's `memchr` finds each place
-    /// its first scalar could start and `memcmp` checks it: a quote per highlight against a
-    /// book's whole text made importing a large export quadratic in a scalar-by-scalar scan.
+    /// Every start of `needle` (or the first only), by Horspool's search: each window is judged
+    /// by its last scalar, and the window moves on by as much as that scalar allows, about the
+    /// quote's length in prose. A quote per highlight against a book's whole text made importing
+    /// a large export quadratic in a scalar-by-scalar scan.
     func occurrences(of needle: [Unicode.Scalar], first: Bool = false) -> [Int] {
-        guard !needle.isEmpty, scalars.count >= needle.count else { return [] }
-        let width = MemoryLayout<Unicode.Scalar>.stride
-        return scalars.withUnsafeBytes { text in
-            needle.withUnsafeBytes { quote in
-                let base = text.baseAddress!
-                let lead = Int32(quote.load(as: UInt8.self))
-                let last = text.count - quote.count
+        let length = needle.count
+        guard length > 0, scalars.count >= length else { return [] }
+        // Shifts by the low byte of a scalar: scalars that share one share the smallest shift,
+        // which keeps every shift safe.
+        var shift = [Int](repeating: length, count: 256)
+        for index in 0..<length - 1 { shift[Int(needle[index].value & 0xFF)] = length - 1 - index }
+        let last = needle[length - 1]
+        return scalars.withUnsafeBufferPointer { text in
+            needle.withUnsafeBufferPointer { quote in
                 var found: [Int] = []
-                var offset = 0
-                while offset <= last, let hit = memchr(base + offset, lead, last - offset + 1) {
-                    let at = UnsafeRawPointer(hit) - base
-                    // A byte inside a scalar is no start; the search goes on past it.
-                    if at % width == 0 && memcmp(hit, quote.baseAddress!, quote.count) == 0 {
-                        found.append(at / width)
+                var position = 0
+                let end = text.count - length
+                while position <= end {
+                    let tail = text[position + length - 1]
+                    if tail == last
+                        && memcmp(text.baseAddress! + position, quote.baseAddress!, (length - 1) * 4) == 0
+                    {
+                        found.append(position)
                         if first { break }
                     }
-                    offset = at + 1
+                    position += shift[Int(tail.value & 0xFF)]
                 }
                 return found
             }

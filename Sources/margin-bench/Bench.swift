@@ -7,7 +7,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "margin-bench",
         abstract: "Benchmarks that print a table and write JSON to bench/results/.",
-        subcommands: [StoreBench.self, SyncBench.self, DecodeBench.self, ExtractBench.self]
+        subcommands: [StoreBench.self, SyncBench.self, DecodeBench.self, ExtractBench.self, ImportBench.self]
     )
 }
 

@@ -51,6 +51,27 @@ struct LibraryImportTests {
         #expect(commented.createdAt == 1_551_651_362_000)
     }
 
+    @Test func aNoteSitsOnItsOwnHighlightWhenAnEarlierOneHoldsItsWords() throws {
+        // The second highlight's words open the first: found by search, its note would sit inside
+        // the first highlight's paragraph.
+        var book = LibraryItem(url: nil, title: "A Book", author: "Someone")
+        book.highlights = [
+            LibraryHighlight(quote: "Care about your craft, and more besides.", location: "location 10", position: 10),
+            LibraryHighlight(quote: " Care about your craft", note: "mine", location: "location 20", position: 20),
+        ]
+        var library = Library()
+        _ = library.item(book.sourceKey) { book }
+        let store = try LocalStore(home: temporaryHome())
+        #expect(try store.importLibrary(library).notes == 2)
+        let article = try #require(try store.records(kind: .article).first)
+        let content = try #require(article.string("content"))
+        #expect(content == "Care about your craft, and more besides.\n\nCare about your craft")
+        let note = try #require(
+            try store.records(kind: .note, article: article.id).first { $0.string("body") == "mine" })
+        let anchor = try #require(note.anchor())
+        #expect(anchor.start == 42 && anchor.end == 63 && anchor.exact == "Care about your craft")
+    }
+
     @Test func twoMachinesImportingOfflineMakeTheSameRecords() throws {
         let library = try Self.library("readwise.csv", .readwise)
         let laptop = try LocalStore(home: temporaryHome())

@@ -64,9 +64,10 @@ enum KindleClippings {
         finish()
         // A note is its own entry, at the location where its highlight ends: it goes on that one.
         for note in notes {
-            let highlights = library.items[note.item].highlights
+            // Found without a copy of the highlights: one held across the write below would make
+            // the write copy them all, for every note.
             if let position = note.position,
-                let target = highlights.lastIndex(where: {
+                let target = library.items[note.item].highlights.lastIndex(where: {
                     ($0.position ?? .max) <= position && position <= ($0.endPosition ?? $0.position ?? .min)
                         && $0.note == nil
                 })
