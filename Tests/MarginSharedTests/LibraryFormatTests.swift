@@ -106,6 +106,36 @@ struct LibraryFormatTests {
         #expect(library.items[6].highlights[0].location == "page XII")
     }
 
+    @Test func kindleFoldsAResizeAtEitherEndAndOnlyOverItsLocations() {
+        func highlight(_ quote: String, _ start: Int?, _ end: Int?) -> LibraryHighlight {
+            var highlight = LibraryHighlight(quote: quote, location: "location", position: start)
+            highlight.endPosition = end
+            return highlight
+        }
+        var item = LibraryItem(url: nil, title: "A Book")
+        var finder = KindleClippings.ResizeFinder()
+        var folded = 0
+        for added in [
+            highlight("brown fox", 100, 102),
+            // Grown at both ends: it holds the first and overlaps it, so it replaces it.
+            highlight("the quick brown fox jumps", 99, 104),
+            // The same words far away are another highlight.
+            highlight("brown fox", 500, 501),
+            // Shrunk back, inside the grown one: folded into it, which stays.
+            highlight("quick brown", 100, 101),
+            // A span too wide to index is compared with every highlight.
+            highlight("the quick brown fox jumps over", 1, 9_000),
+            // No place: folded only into the same quote.
+            highlight("brown fox", nil, nil),
+            highlight("a lone quote", nil, nil),
+        ] {
+            KindleClippings.add(added, to: &item, folded: &folded, finder: &finder)
+        }
+        #expect(item.highlights.map(\.quote) == ["the quick brown fox jumps over", "brown fox", "a lone quote"])
+        #expect(item.highlights.map(\.position) == [1, 500, nil])
+        #expect(folded == 4)
+    }
+
     @Test func datesCountDaysAcrossCenturies() {
         // Against Foundation's calendar, on days either side of leap days and of 1970.
         var calendar = Calendar(identifier: .gregorian)

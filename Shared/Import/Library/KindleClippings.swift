@@ -16,6 +16,7 @@ enum KindleClippings {
         var entry: [Substring] = []
         var entryLine = 1
         var notes: [(item: Int, note: String, position: Int?, location: String, createdAt: Int64?)] = []
+        var finders: [Int: ResizeFinder] = [:]
         func finish() {
             defer { entry = [] }
             let content = entry.drop { $0.allSatisfy(\.isWhitespace) }
@@ -41,7 +42,8 @@ enum KindleClippings {
                 highlight.createdAt = meta.date
                 // In place: a copy of the item would copy its highlights at every append.
                 var folded = 0
-                Self.add(highlight, to: &library.items[index], folded: &folded)
+                Self.add(
+                    highlight, to: &library.items[index], folded: &folded, finder: &finders[index, default: .init()])
                 library.folded += folded
             case .note:
                 guard !text.isEmpty else { return }
@@ -86,17 +88,59 @@ enum KindleClippings {
 
     /// Adds a highlight, folding it with one it resizes (same start, or one quote inside the
     /// other over overlapping locations): the longer is kept.
-    static func add(_ highlight: LibraryHighlight, to item: inout LibraryItem, folded: inout Int) {
-        if let index = item.highlights.firstIndex(where: { Self.resizes($0, highlight) }) {
+    static func add(
+        _ highlight: LibraryHighlight, to item: inout LibraryItem, folded: inout Int, finder: inout ResizeFinder
+    ) {
+        let resized = finder.candidates(for: highlight, among: item.highlights.count).first {
+            Self.resizes(item.highlights[$0], highlight)
+        }
+        if let index = resized {
             folded += 1
             if highlight.quote.count > item.highlights[index].quote.count {
                 var kept = highlight
                 kept.note = kept.note ?? item.highlights[index].note
                 item.highlights[index] = kept
+                finder.register(kept, at: index)
             }
             return
         }
         item.highlights.append(highlight)
+        finder.register(highlight, at: item.highlights.count - 1)
+    }
+
+    /// The highlights of a book that a new one may resize, without comparing it with each: those
+    /// over the locations it spans, and those of the same quote. A book of thousands of
+    /// highlights made reading its clippings quadratic.
+    struct ResizeFinder {
+        /// The widest span indexed by location; a wider one (malformed, or a huge highlight) is
+        /// compared with every highlight.
+        static let widestSpan = 64
+        private var byLocation: [Int: [Int]] = [:]
+        private var byQuote: [String: [Int]] = [:]
+        private var wide: [Int] = []
+
+        /// Indices to compare, first to last, each once; every index when the span is too wide.
+        func candidates(for highlight: LibraryHighlight, among count: Int) -> [Int] {
+            var found = Set(byQuote[highlight.quote] ?? [])
+            if let start = highlight.position {
+                let end = highlight.endPosition ?? start
+                guard start <= end, end - start <= Self.widestSpan else { return Array(0..<count) }
+                for location in start...end { found.formUnion(byLocation[location] ?? []) }
+                found.formUnion(wide)
+            }
+            return found.sorted()
+        }
+
+        mutating func register(_ highlight: LibraryHighlight, at index: Int) {
+            byQuote[highlight.quote, default: []].append(index)
+            guard let start = highlight.position else { return }
+            let end = highlight.endPosition ?? start
+            guard start <= end, end - start <= Self.widestSpan else {
+                wide.append(index)
+                return
+            }
+            for location in start...end { byLocation[location, default: []].append(index) }
+        }
     }
 
     private static func resizes(_ a: LibraryHighlight, _ b: LibraryHighlight) -> Bool {
