@@ -244,6 +244,45 @@ struct LibraryFormatTests {
         #expect(omnivore.notUnderstood == ["item 2"])
     }
 
+    @Test func hypothesisOwnExportFileReadsAsTheAPIDoes() throws {
+        // What Hypothesis's "Export annotations" writes: the API's annotations under `annotations`.
+        let api = try JSONSerialization.jsonObject(with: Self.fixture("hypothesis.json")) as! [String: Any]
+        let export: [String: Any] = [
+            "export_date": "2025-01-02T03:04:05.000Z", "export_userid": "acct:reader@hypothes.is",
+            "client_version": "1.1500.0", "annotations": api["rows"]!,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: export)
+        #expect(LibraryFormat.detect(data) == .hypothesis)
+        let fromExport = try LibraryFormat.hypothesis.parse(data)
+        #expect(fromExport == (try LibraryFormat.hypothesis.parse(Self.fixture("hypothesis.json"))))
+        #expect(fromExport.items.first?.highlights.count == 2)
+    }
+
+    @Test func kindleInAnotherLanguageIsDetected() {
+        let german = """
+            Der Prozess (Franz Kafka)
+            - Ihre Markierung bei Position 120-22 | Hinzugefügt am Sonntag, 3. März 2019 22:15:32
+
+            Jemand mußte Josef K. verleumdet haben.
+            ==========
+
+            """
+        #expect(LibraryFormat.detect(Data(german.utf8)) == .kindle)
+    }
+
+    @Test func instapaperTagsColumnAddsTags() throws {
+        let csv = """
+            URL,Title,Selection,Folder,Timestamp,Tags
+            https://example.com/a,A,,Unread,1600000000,"[""essays"",""to read""]"
+            https://example.com/b,B,,Cooking,1600000001,[]
+            https://example.com/c,C,,Unread,1600000002,
+
+            """
+        let library = try LibraryFormat.instapaper.parse(Data(csv.utf8))
+        #expect(library.items.map(\.tags) == [["essays", "to read"], ["Cooking"], []])
+        #expect(library.notUnderstood.isEmpty)
+    }
+
     @Test func formatsAreDetectedWhenOnlyOneFits() throws {
         let expected: [(String, LibraryFormat)] = [
             ("kindle-clippings.txt", .kindle), ("readwise.csv", .readwise), ("hypothesis.json", .hypothesis),

@@ -179,7 +179,7 @@ enum KindleClippings {
             "location ", "loc. ", "position ", "emplacement ", "posición ", "posizione ", "posição ",
         ]
         private static let pageWords = ["page ", "seite ", "página ", "pagina "]
-        private static let addedWords = [
+        static let addedWords = [
             "added on ", "hinzugefügt am ", "ajouté le ", "añadido el ", "aggiunto in data ", "adicionado: ",
         ]
 

@@ -35,7 +35,8 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         var found: [LibraryFormat] = []
         if head.contains("==========")
             && (lower.contains("- your highlight") || lower.contains("- your note")
-                || lower.contains("- your bookmark") || lower.contains("| added on"))
+                || lower.contains("- your bookmark")
+                || KindleClippings.Meta.addedWords.contains { lower.contains("| " + $0) })
         {
             found.append(.kindle)
         }

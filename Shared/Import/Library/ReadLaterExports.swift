@@ -2,7 +2,7 @@ import Foundation
 
 /// The read-later services' exports, which hold saved articles (mostly without their text):
 /// Pocket's CSV (`title,url,time_added,tags,status`), Instapaper's CSV (`URL,Title,Selection,Folder,
-/// Timestamp`) and Omnivore's metadata JSON (a list of saved items with labels, state and
+/// Timestamp`, and `Tags` in newer ones) and Omnivore's metadata JSON (a list of saved items with labels, state and
 /// highlights). Pocket's older HTML export goes through MarginExtract, which has an HTML parser.
 enum ReadLaterExports {
     static func parsePocketCSV(_ text: String) -> Library {
@@ -30,6 +30,14 @@ enum ReadLaterExports {
             case "Archive": item.archived = true
             case "Starred": item.favorite = true
             case let folder: item.tags = [folder]
+            }
+            // Newer exports add a Tags column, a JSON list (`["essays","to read"]`).
+            if let tags = row.value("tags") {
+                let listed = (try? JSONSerialization.jsonObject(with: Data(tags.utf8))) as? [Any]
+                for tag in listed?.compactMap({ $0 as? String }) ?? LibraryTags.split(tags) {
+                    let name = tag.trimmingCharacters(in: .whitespaces)
+                    if !name.isEmpty && !item.tags.contains(name) { item.tags.append(name) }
+                }
             }
             if let selection = row.value("selection") {
                 item.highlights.append(LibraryHighlight(quote: selection, location: "selection"))

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Annotations of web pages in the W3C Web Annotation model (a collection, a page, a list, or one
-/// annotation; Margin's own `export --format w3c` among them), and Hypothesis's h API JSON (rows
-/// of annotations whose `target` holds W3C selectors, with `text`, `tags` and `document.title`).
+/// annotation; Margin's own `export --format w3c` among them), and Hypothesis's JSON (the h API's
+/// rows, or its export file's annotations, whose `target` holds W3C selectors, with `text`, `tags`
+/// and `document.title`).
 enum WebAnnotations {
     static func parseW3C(_ data: Data) -> Library {
         parse(data) { json in
@@ -19,7 +20,11 @@ enum WebAnnotations {
 
     static func parseHypothesis(_ data: Data) -> Library {
         parse(data) { json in
-            if let page = json as? [String: Any] { return page["rows"] as? [Any] ?? [page] }
+            // The h API's search answer has `rows`; the file Hypothesis's own export writes has
+            // `annotations` beside `export_date` and `export_userid`.
+            if let page = json as? [String: Any] {
+                return page["rows"] as? [Any] ?? page["annotations"] as? [Any] ?? [page]
+            }
             return json as? [Any]
         }
     }
