@@ -96,6 +96,23 @@ extension LocalStore {
         }
     }
 
+    /// The ids just before and just after each of `ids` in id order, among all records (deleted
+    /// ones included): what tells how much of an id sets it apart, read for the ids shown rather
+    /// than by sorting every id the store holds.
+    public func neighbouringIDs(_ ids: some Sequence<String>) throws(StoreError) -> [String: [String]] {
+        try read { db in
+            let before = try db.cachedStatement(sql: "SELECT id FROM records WHERE id < ? ORDER BY id DESC LIMIT 1")
+            let after = try db.cachedStatement(sql: "SELECT id FROM records WHERE id > ? ORDER BY id LIMIT 1")
+            var neighbours: [String: [String]] = [:]
+            for id in ids where neighbours[id] == nil {
+                neighbours[id] =
+                    [try String.fetchOne(before, arguments: [id]), try String.fetchOne(after, arguments: [id])]
+                    .compactMap { $0 }
+            }
+            return neighbours
+        }
+    }
+
     /// Every record id, deleted ones included.
     public func allIDs() throws(StoreError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT id FROM records") }

@@ -25,7 +25,7 @@ struct ArticlesCommand: ParsableCommand {
             printJSON(articles.map { summary($0) })
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: articles.map(\.id))
         if articles.isEmpty {
             print(archived ? "No archived articles." : "No articles. Add one with `margin import FILE`.")
         }
@@ -68,7 +68,7 @@ struct ShowCommand: ParsableCommand {
             printJSON(result)
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: (notes + bookmarks).map(\.id))
         print(record.string("title") ?? "Untitled")
         let meta = [record.string("source"), record.string("byline"), record.int("publishedAt").map { day($0) }]
         print(meta.compactMap { $0 }.joined(separator: " · "))

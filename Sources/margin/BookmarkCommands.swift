@@ -35,7 +35,7 @@ struct BookmarkCommand: ParsableCommand {
             let store = try profile.open()
             let id = try store.resolveID(article, kind: .article)
             let bookmark = try store.addBookmark(article: id, quote: quote, offset: offset, label: label)
-            print("bookmark \(try store.shortIDs()[bookmark.id]) at \(bookmark.anchor()?.start ?? 0)")
+            print("bookmark \(try store.shortIDs(for: [bookmark.id])[bookmark.id]) at \(bookmark.anchor()?.start ?? 0)")
         }
     }
 
@@ -77,7 +77,7 @@ struct BookmarksCommand: ParsableCommand {
             printJSON(bookmarks.map { summary($0, orphaned: orphans.contains($0.id)) })
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: bookmarks.map(\.id))
         if bookmarks.isEmpty { print("No bookmarks.") }
         for bookmark in bookmarks {
             print(

@@ -37,7 +37,7 @@ struct ConflictsCommand: ParsableCommand {
                 })
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: records.map(\.id))
         if records.isEmpty { print("No conflicts.") }
         for record in records {
             for conflict in record.conflicts {

@@ -54,7 +54,7 @@ struct ImportCommand: AsyncParsableCommand {
                 })
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: outcomes.flatMap { [$0.article.id] + $0.orphaned })
         for outcome in outcomes {
             let title = outcome.article.string("title") ?? ""
             print(

@@ -37,7 +37,7 @@ struct NoteCommand: ParsableCommand {
             let id = try store.resolveID(article, kind: .article)
             let note = try store.addNote(
                 article: id, quote: quote, occurrence: occurrence, body: body, color: color, tags: tags)
-            print("note \(try store.shortIDs()[note.id]) on “\(note.anchor()?.exact ?? "")”")
+            print("note \(try store.shortIDs(for: [note.id])[note.id]) on “\(note.anchor()?.exact ?? "")”")
         }
     }
 
@@ -74,7 +74,7 @@ struct NoteCommand: ParsableCommand {
             if let color { changes.append(.set("color", .string(color))) }
             if let quote { try store.reanchor(id, quote: quote) }
             if !changes.isEmpty { try store.update(id, changes) }
-            print("edited \(try store.shortIDs()[id])")
+            print("edited \(try store.shortIDs(for: [id])[id])")
         }
     }
 
@@ -90,7 +90,7 @@ struct NoteCommand: ParsableCommand {
         func run() throws {
             let store = try profile.open()
             let id = try store.resolveID(note, kind: .note)
-            let short = try store.shortIDs()[id]
+            let short = try store.shortIDs(for: [id])[id]
             try store.delete(id)
             print("deleted note \(short)")
         }
@@ -120,7 +120,7 @@ struct NotesCommand: ParsableCommand {
             printJSON(notes.map { summary($0, orphaned: orphans.contains($0.id)) })
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: notes.map(\.id))
         if notes.isEmpty { print(orphaned ? "No orphaned notes." : "No notes.") }
         for note in notes {
             let flags = (orphans.contains(note.id) ? " (orphaned)" : "") + (note.conflicts.isEmpty ? "" : " (conflict)")

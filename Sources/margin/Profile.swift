@@ -44,35 +44,33 @@ func readInput(_ path: String) throws -> Data {
     return data
 }
 
-/// Shortest unique prefixes (at least 8 characters) of a set of ids, for display.
+/// Shortest unique prefixes (at least 8 characters) of the ids a command shows, for display.
 struct ShortIDs {
     private var lengths: [String: Int] = [:]
 
-    init(_ ids: [String]) {
-        let sorted = ids.sorted()
-        for (index, id) in sorted.enumerated() {
+    /// Each id as long as it must be to differ from its neighbours in id order.
+    init(_ neighbours: [String: [String]]) {
+        for (id, beside) in neighbours {
             // Note and bookmark ids start with their creation time, so their first 13 characters are
             // the least that tells two apart.
             var length = id.hasPrefix("a-") ? 8 : 13
-            for neighbour in [index > 0 ? sorted[index - 1] : nil, index + 1 < sorted.count ? sorted[index + 1] : nil] {
-                guard let neighbour else { continue }
-                let common = zip(id, neighbour).prefix { $0 == $1 }.count
-                length = max(length, common + 1)
+            for neighbour in beside {
+                length = max(length, zip(id, neighbour).prefix { $0 == $1 }.count + 1)
             }
             lengths[id] = min(length, id.count)
         }
     }
 
-    /// The display form of `id`.
+    /// The display form of `id` (whole, for an id it was not made for).
     subscript(_ id: String) -> String {
         String(id.prefix(lengths[id] ?? id.count))
     }
 }
 
 extension LocalStore {
-    /// Short ids for every record in the store.
-    func shortIDs() throws -> ShortIDs {
-        ShortIDs(try allIDs())
+    /// Short ids for `ids`, against every record in the store.
+    func shortIDs(for ids: some Sequence<String>) throws -> ShortIDs {
+        ShortIDs(try neighbouringIDs(ids))
     }
 }
 

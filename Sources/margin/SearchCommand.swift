@@ -26,7 +26,7 @@ struct SearchCommand: ParsableCommand {
                 })
             return
         }
-        let short = try store.shortIDs()
+        let short = try store.shortIDs(for: hits.map(\.record.id))
         if hits.isEmpty { print("No matches.") }
         for hit in hits {
             let title =

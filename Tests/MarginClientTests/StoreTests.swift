@@ -18,6 +18,27 @@ func seedArticles() throws -> [ImportedArticle] {
 }
 
 @Suite struct StoreTests {
+    @Test func neighbouringIDsAreTheIDsBesideEachInIDOrder() throws {
+        let store = try LocalStore(home: temporaryHome())
+        _ = try store.importArticles(seedArticles())
+        let article = try #require(try store.records(kind: .article).first)
+        var notes: [String] = []
+        for word in ["Belarus", "diplomat", "quietly", "police", "strongman"] {
+            notes.append(try store.addNote(article: article.id, quote: word, body: nil, color: nil, tags: []).id)
+        }
+        // A deleted record still takes its place: its id is never given to another.
+        try store.delete(notes[2])
+        let all = try store.allIDs().sorted()
+        let shown = [notes[0], notes[4], all[0], all[all.count - 1]]
+        let neighbours = try store.neighbouringIDs(shown + [notes[0]])
+        #expect(neighbours.count == Set(shown).count)
+        for id in shown {
+            let index = try #require(all.firstIndex(of: id))
+            let expected = [index > 0 ? all[index - 1] : nil, index + 1 < all.count ? all[index + 1] : nil]
+            #expect(neighbours[id] == expected.compactMap { $0 }, "\(id)")
+        }
+    }
+
     @Test func replicaIDPersistsAcrossOpens() throws {
         let home = temporaryHome()
         let first = try LocalStore(home: home).replicaID
