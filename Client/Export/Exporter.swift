@@ -119,13 +119,11 @@ public enum Exporter {
     }
 
     private static func timestamp(_ millis: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
         // Milliseconds kept: an import of this export gives notes their exact creation time back.
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+        CalendarDay.timestamp(milliseconds: millis)
     }
 
     private static func day(_ millis: Int64) -> String {
-        String(timestamp(millis).prefix(10))
+        CalendarDay(milliseconds: millis).iso8601
     }
 }

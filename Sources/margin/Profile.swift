@@ -77,9 +77,7 @@ extension LocalStore {
 /// Formats milliseconds since 1970 as a calendar day.
 func day(_ millis: Int64?) -> String {
     guard let millis else { return "-" }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withFullDate]
-    return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    return CalendarDay(milliseconds: millis).iso8601
 }
 
 /// A record as plain JSON values for `--json` output.

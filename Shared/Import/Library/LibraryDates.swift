@@ -81,19 +81,9 @@ enum LibraryDates {
         return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
     }
 
-    /// Days from 1970-01-01 to a day of the proleptic Gregorian calendar (Howard Hinnant's
-    /// `days_from_civil`); nil for a month or day that does not exist.
+    /// Days from 1970-01-01 to a day of the calendar; nil for one that does not exist.
     static func daysSince1970(year: Int, month: Int, day: Int) -> Int? {
-        guard (1...12).contains(month), day >= 1 else { return nil }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day <= lengths[month - 1] else { return nil }
-        let shifted = month <= 2 ? year - 1 : year
-        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
-        let yearOfEra = shifted - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        CalendarDay(year: year, month: month, day: day)?.daysSince1970
     }
 
     private static let months: [String: Int] = {
