@@ -214,6 +214,8 @@ struct LibraryFormatTests {
             #expect(ordered[1].note == "the famous line")
         }
         #expect(json.items[0].highlights[0].createdAt == 1_700_000_100_000)
+        // The Markdown writes the same times in words (`Page 10 @ 14 November 2023 10:14:10 PM`).
+        #expect(markdown.items[0].highlightsInReadingOrder.map(\.createdAt) == [1_700_000_050_000, 1_700_000_100_000])
         #expect(json.notUnderstood == ["book 1, entry 3"])
     }
 

@@ -51,6 +51,7 @@ enum KOReaderExport {
         var author: String?
         var location: String?
         var position: Int?
+        var createdAt: Int64?
         var paragraph: [String] = []
         var pendingLine = 0
         func flush() {
@@ -65,16 +66,18 @@ enum KOReaderExport {
                 library.notUnderstood.append("line \(pendingLine)")
                 return
             }
-            var highlights = library.items[current].highlights
+            // In place: a copy of the highlights written back would copy them all per paragraph.
             // A line in italics, or quoted with "Note:", right after a highlight is its note.
-            if let last = highlights.indices.last, highlights[last].location == place, highlights[last].note == nil,
-                let note = Self.note(body)
+            if let last = library.items[current].highlights.indices.last,
+                library.items[current].highlights[last].location == place,
+                library.items[current].highlights[last].note == nil, let note = Self.note(body)
             {
-                highlights[last].note = note
+                library.items[current].highlights[last].note = note
             } else {
-                highlights.append(LibraryHighlight(quote: body, location: place, position: position))
+                var highlight = LibraryHighlight(quote: body, location: place, position: position)
+                highlight.createdAt = createdAt
+                library.items[current].highlights.append(highlight)
             }
-            library.items[current].highlights = highlights
         }
         for (number, raw) in text.components(separatedBy: "\n").enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -90,8 +93,11 @@ enum KOReaderExport {
                 case 5:
                     author = heading
                 case 3:
-                    location = heading.components(separatedBy: " @ ").first ?? heading
+                    // `Page 10 @ 14 November 2023 10:14:10 PM`: the place, then when.
+                    let parts = heading.components(separatedBy: " @ ")
+                    location = parts.first ?? heading
                     position = location.flatMap { Int($0.filter(\.isNumber)) }
+                    createdAt = parts.count > 1 ? LibraryDates.written(parts[1...].joined(separator: " @ ")[...]) : nil
                 default:
                     break
                 }
