@@ -155,16 +155,20 @@ extension LocalStore {
     }
 
     /// Writes the search entries that bulk applies queued; returns how many records it indexed.
+    /// `progress` hears how many are done, of how many, after each batch.
     ///
     /// In transactions of `indexBatch` records: the backlog after a first sync can be every
     /// record, and one transaction for all of it would keep every other writer out until it ends
     /// (a minute for a million notes, against their 3 s busy timeout).
     @discardableResult
-    public func indexBacklog() throws(StoreError) -> Int { try indexBacklog(batch: Self.indexBatch) }
+    public func indexBacklog(progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(StoreError) -> Int {
+        try indexBacklog(batch: Self.indexBatch, progress: progress)
+    }
 
     @discardableResult
-    func indexBacklog(batch: Int) throws(StoreError) -> Int {
-        guard try searchBacklog() > 0 else { return 0 }
+    func indexBacklog(batch: Int, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> Int {
+        let total = try searchBacklog()
+        guard total > 0 else { return 0 }
         var count = 0
         while true {
             let indexed = try write { db in
@@ -191,6 +195,7 @@ extension LocalStore {
                 return rows.count
             }
             count += indexed
+            progress(min(count, total), max(total, count))
             if indexed < batch { return count }
         }
     }

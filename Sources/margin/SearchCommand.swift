@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MarginClient
 import MarginShared
 
@@ -18,6 +19,10 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let store = try profile.open()
+        // What a first sync pulled is indexed at the first search: a million notes take a minute.
+        let bar = ProgressBar(enabled: !output.json && isatty(STDOUT_FILENO) == 1)
+        try store.indexBacklog { bar.update(done: $0, of: $1, "records indexed for search") }
+        bar.finish()
         let hits = try store.search(query.joined(separator: " "), limit: limit)
         if output.json {
             printJSON(

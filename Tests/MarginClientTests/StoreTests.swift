@@ -253,7 +253,10 @@ func seedArticles() throws -> [ImportedArticle] {
         try desktop.apply(try laptop.pendingChanges().map { try $0.state() }, cursor: "c1")
         let queued = try desktop.searchBacklog()
         #expect(queued == articles.count + notes.count)
-        #expect(try desktop.indexBacklog(batch: 2) == queued)
+        var heard: [[Int]] = []
+        #expect(try desktop.indexBacklog(batch: 2) { heard.append([$0, $1]) } == queued)
+        // After each batch: how many are done, of how many there were.
+        #expect(heard == stride(from: 2, through: queued + 1, by: 2).map { [min($0, queued), queued] })
         #expect(try desktop.searchBacklog() == 0)
         #expect(Set(try desktop.search("zeppelin").map(\.record.id)) == Set(notes.map(\.id)))
         try laptop.update(notes[0].id, [.set("body", .string("airship"))])
