@@ -295,6 +295,23 @@ struct LibraryFormatTests {
         #expect(LibraryFormat.detect(Data("Just some text.\n\nAnother paragraph.".utf8)) == nil)
     }
 
+    @Test func aCSVSavedAgainOnWindowsOrAsUnicodeStillReads() throws {
+        // A spreadsheet on Windows saves in Windows-1252 ("é" is one byte, 0xE9), or in UTF-16
+        // with a byte order mark when asked for Unicode.
+        let csv = "Highlight,Book Title,Book Author\nUn café noir.,Le Café,Anaïs\n"
+        let windows = try #require(csv.data(using: .windowsCP1252))
+        #expect(String(data: windows, encoding: .utf8) == nil)
+        var unicode = Data([0xFF, 0xFE])
+        unicode.append(try #require(csv.data(using: .utf16LittleEndian)))
+        for data in [windows, unicode] {
+            #expect(LibraryFormat.detect(data) == .readwise)
+            let library = try LibraryFormat.readwise.parse(data)
+            #expect(library.items.map(\.title) == ["Le Café"])
+            #expect(library.items.first?.author == "Anaïs")
+            #expect(library.items.first?.highlights.map(\.quote) == ["Un café noir."])
+        }
+    }
+
     @Test func aFileOfAnotherFormatIsOneClearError() throws {
         #expect(throws: LibraryError.self) { try LibraryFormat.readwise.parse(Self.fixture("pocket.csv")) }
         #expect(throws: LibraryError("the file is binary, not a kindle export")) {

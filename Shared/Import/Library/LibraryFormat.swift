@@ -6,10 +6,11 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
 
     /// Reads an export of this format. Pocket's HTML export needs MarginExtract's `PocketHTML`.
     public func parse(_ data: Data) throws(LibraryError) -> Library {
-        if data.prefix(8192).contains(0) { throw LibraryError("the file is binary, not a \(rawValue) export") }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LibraryError("the file is not valid UTF-8 text")
+        let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        if !utf16 && data.prefix(8192).contains(0) {
+            throw LibraryError("the file is binary, not a \(rawValue) export")
         }
+        guard let text = Self.text(data, utf16: utf16) else { throw LibraryError("the file is not readable text") }
         let library: Library
         switch self {
         case .kindle: library = KindleClippings.parse(text)
@@ -30,7 +31,9 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
 
     /// The format a file's first bytes show, when only one fits; nil when unsure.
     public static func detect(_ data: Data) -> LibraryFormat? {
-        let head = String(decoding: data.prefix(4096), as: UTF8.self)
+        let start = data.prefix(4096)
+        let utf16 = start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF])
+        let head = utf16 ? text(start, utf16: true) ?? "" : String(decoding: start, as: UTF8.self)
         let lower = head.lowercased()
         var found: [LibraryFormat] = []
         if head.contains("==========")
@@ -56,6 +59,13 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
             if lower.contains("\"savedat\"") || lower.contains("\"slug\"") { found.append(.omnivore) }
         }
         return found.count == 1 ? found[0] : nil
+    }
+
+    /// The file's text: UTF-8; UTF-16 when it starts with a byte order mark (Windows' "Unicode"
+    /// saves); else Windows-1252, what a spreadsheet on Windows writes when it saves a CSV again.
+    static func text(_ data: Data, utf16: Bool) -> String? {
+        if utf16 { return String(data: data, encoding: .utf16) }
+        return String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252)
     }
 
     static func startsLikeJSON(_ text: String) -> Bool {
