@@ -312,6 +312,20 @@ struct LibraryFormatTests {
         }
     }
 
+    @Test func aCSVWithSemicolonsOrTabsReadsAsWithCommas() throws {
+        let commas = "Highlight,Book Title,Book Author,Note\n\"One, two; three.\",A Book,Someone,\"a; note\"\n"
+        let expected = try LibraryFormat.readwise.parse(Data(commas.utf8))
+        #expect(expected.items.first?.highlights.first?.quote == "One, two; three.")
+        for separator in [";", "\t"] {
+            let text =
+                "Highlight\(separator)Book Title\(separator)Book Author\(separator)Note\n"
+                + "\"One, two; three.\"\(separator)A Book\(separator)Someone\(separator)\"a; note\"\n"
+            #expect(try LibraryFormat.readwise.parse(Data(text.utf8)) == expected, "separator \(separator)")
+            let pocket = "title\(separator)url\(separator)time_added\(separator)tags\(separator)status\n"
+            #expect(LibraryFormat.detect(Data(pocket.utf8)) == .pocket, "separator \(separator)")
+        }
+    }
+
     @Test func aFileOfAnotherFormatIsOneClearError() throws {
         #expect(throws: LibraryError.self) { try LibraryFormat.readwise.parse(Self.fixture("pocket.csv")) }
         #expect(throws: LibraryError("the file is binary, not a kindle export")) {

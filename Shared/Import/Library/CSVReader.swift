@@ -1,7 +1,7 @@
 /// Reads RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
 struct CSVReader {
-    /// The rows, each with the line it starts on (1-based).
-    static func rows(_ text: String) -> [(line: Int, fields: [String])] {
+    /// The rows, each with the line it starts on (1-based), fields split at `separator`.
+    static func rows(_ text: String, separator: Unicode.Scalar = ",") -> [(line: Int, fields: [String])] {
         var rows: [(Int, [String])] = []
         var fields: [String] = []
         var field = ""
@@ -41,7 +41,7 @@ struct CSVReader {
             case "\"" where atFieldStart:
                 quoted = true
                 atFieldStart = false
-            case ",":
+            case separator:
                 fields.append(field)
                 field = ""
                 atFieldStart = true
@@ -67,9 +67,28 @@ struct CSVReader {
         return rows
     }
 
+    /// The separator the header line uses most of: a comma, or the semicolon a spreadsheet in a
+    /// European locale writes, or a tab.
+    static func separator(of text: String) -> Unicode.Scalar {
+        var commas = 0
+        var semicolons = 0
+        var tabs = 0
+        for scalar in text.unicodeScalars.prefix(while: { $0 != "\n" }) {
+            switch scalar {
+            case ",": commas += 1
+            case ";": semicolons += 1
+            case "\t": tabs += 1
+            default: continue
+            }
+        }
+        if semicolons > commas && semicolons >= tabs { return ";" }
+        return tabs > commas ? "\t" : ","
+    }
+
     /// The rows after the header, as dictionaries keyed by lowercased header names.
     static func records(_ text: String) -> (header: [String], rows: [(line: Int, values: [String: String])]) {
-        let all = rows(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        let all = rows(body, separator: separator(of: body))
         guard let header = all.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else {
             return ([], [])
         }

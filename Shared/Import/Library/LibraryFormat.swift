@@ -43,7 +43,9 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         {
             found.append(.kindle)
         }
-        let firstLine = lower.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        // A CSV header read the same whatever separator its spreadsheet chose.
+        let firstLine = String(
+            (lower.split(whereSeparator: \.isNewline).first ?? "").map { $0 == ";" || $0 == "\t" ? "," : $0 })
         if firstLine.contains("highlight") && firstLine.contains("book title") { found.append(.readwise) }
         if firstLine.hasPrefix("title,url,time_added") { found.append(.pocket) }
         if firstLine.hasPrefix("url,title,selection,folder") { found.append(.instapaper) }
