@@ -27,13 +27,13 @@ enum ExitCodes {
     static func code(for error: any Error) -> Int32? {
         switch error {
         case let failure as CommandFailure: return failure.code
-        case let error as StoreError: return code(for: error)
+        case let error as StoreError: return storeCode(error)
         case let error as SyncError:
             switch error {
             case .unauthorized: return notLoggedIn
             case .rejected, .refused: return protocolError
             case .unavailable: return unavailable
-            case .store(let error): return code(for: error)
+            case .store(let error): return storeCode(error)
             case .busy, .cancelled: return temporaryFailure
             }
         case let error as AccountError:
@@ -44,7 +44,7 @@ enum ExitCodes {
             case .refused: return protocolError
             case .notLoggedIn: return notLoggedIn
             case .unavailable: return unavailable
-            case .store(let error): return code(for: error)
+            case .store(let error): return storeCode(error)
             }
         case let error as PageFetcher.FetchError:
             if case .status = error { return protocolError }
@@ -54,7 +54,9 @@ enum ExitCodes {
         }
     }
 
-    static func code(for error: StoreError) -> Int32 {
+    /// Named apart from `code(for:)`: with the same name, overload resolution picked that one for
+    /// a `StoreError` too, which called itself until the stack ran out.
+    static func storeCode(_ error: StoreError) -> Int32 {
         switch error.code {
         case .notFound, .ambiguous, .invalidInput, .corrupt, .newerSchema: dataError
         case .locked: temporaryFailure

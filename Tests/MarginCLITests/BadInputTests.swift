@@ -57,7 +57,7 @@ import Testing
         let ids = notes.map { $0["id"] as! String }
         let common = String(zip(ids[0], ids[1]).prefix { $0 == $1 }.map(\.0))
         #expect(!common.isEmpty)
-        let message = try cli.fails(["note", "rm", common])
+        let message = try cli.fails(["note", "rm", common], code: 65)
         #expect(message.contains("more than one note"))
         #expect((try parseJSON(try cli.ok(["notes", "--json"])) as! [Any]).count == 2)
     }
@@ -82,9 +82,9 @@ import Testing
         let store = cli.home + "/margin.sqlite"
         try sqlite(store, "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
         let before = try dump(store)
-        let message = try cli.fails(["note", "add", "a-", "--quote", "potash"])
+        let message = try cli.fails(["note", "add", "a-", "--quote", "potash"], code: 65)
         #expect(message.contains("newer Margin"))
-        #expect(try cli.fails(["articles"]).contains("newer Margin"))
+        #expect(try cli.fails(["articles"], code: 65).contains("newer Margin"))
         #expect(try dump(store) == before)
     }
 
@@ -93,7 +93,7 @@ import Testing
         let store = cli.home + "/margin.sqlite"
         let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
         try garbage.write(to: URL(fileURLWithPath: store))
-        let message = try cli.fails(["articles"])
+        let message = try cli.fails(["articles"], code: 65)
         #expect(message.contains("not a Margin store or is damaged"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == garbage)
     }
@@ -114,7 +114,7 @@ import Testing
         holder.standardOutput = ready
         try holder.run()
         _ = ready.fileHandleForReading.availableData
-        let message = try cli.fails(["note", "add", id, "--quote", "potash", "--body", "blocked"])
+        let message = try cli.fails(["note", "add", id, "--quote", "potash", "--body", "blocked"], code: 75)
         #expect(message.contains("locked"))
         holder.waitUntilExit()
         #expect(try snapshot(cli) == before)

@@ -2,7 +2,8 @@ import Foundation
 
 /// The result of one run of a binary.
 public struct RunResult: Sendable {
-    /// The exit status or HTTP status.
+    /// The exit status (128 + the signal's number for a process a signal ended, as shells
+    /// report it) or HTTP status.
     public let status: Int32
     /// What it printed on standard output.
     public let stdout: String
@@ -90,8 +91,9 @@ public struct CLI: Sendable {
             throw HarnessError(
                 "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) ran for 300 s: killed")
         }
+        let status = process.terminationStatus + (process.terminationReason == .uncaughtSignal ? 128 : 0)
         return RunResult(
-            status: process.terminationStatus, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
+            status: status, stdout: String(decoding: stdoutData.wait(), as: UTF8.self),
             stderr: String(decoding: stderrData.wait(), as: UTF8.self))
     }
 }
