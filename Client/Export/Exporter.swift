@@ -26,6 +26,8 @@ public enum Exporter {
 
     static func markdown(_ records: [RecordState]) -> String {
         let live = records.filter { !$0.isDeleted }
+        // Grouped once: a filter of every record per article made a large library quadratic.
+        let byArticle = Dictionary(grouping: live.filter { $0.kind != .article }, by: \.articleID)
         var out = ""
         for article in live.filter({ $0.kind == .article }).sorted(by: { $0.createdAt < $1.createdAt }) {
             out += "# \(article.string("title") ?? "Untitled")\n\n"
@@ -34,7 +36,7 @@ public enum Exporter {
             if !meta.isEmpty { out += "_\(meta.joined(separator: " · "))_\n\n" }
             if let url = article.string("url") { out += "<\(url)>\n\n" }
             if !article.tagNames.isEmpty { out += "Tags: \(article.tagNames.joined(separator: ", "))\n\n" }
-            let annotations = live.filter { $0.articleID == article.id }
+            let annotations = (byArticle[article.id] ?? [])
                 .sorted { ($0.anchor()?.start ?? 0, $0.id) < ($1.anchor()?.start ?? 0, $1.id) }
             for record in annotations {
                 let quote = record.anchor()?.exact ?? ""
