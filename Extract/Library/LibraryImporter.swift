@@ -8,6 +8,7 @@ public enum LibraryImporter {
     public static func parse(_ data: Data, format: LibraryFormat) throws(LibraryError) -> Library {
         if format == .pocket && ArticleImporter.looksLikeHTML(data) { return try PocketHTML.parse(data) }
         if format == .omnivore && ZipArchive.isZip(data) { return try omnivoreZip(data) }
+        if format == .pocket && ZipArchive.isZip(data) { return try pocketZip(data) }
         return try format.parse(data)
     }
 
@@ -30,24 +31,45 @@ public enum LibraryImporter {
             throw LibraryError("the Omnivore metadata cannot be read: \(error)")
         }
         var library = try LibraryFormat.omnivore.parse(json)
+        // By key, not a search of every item per item: an export of thousands was quadratic.
+        let positions = Dictionary(
+            library.items.enumerated().map { ($1.sourceKey, $0) }, uniquingKeysWith: { first, _ in first })
         for case let object as [String: Any] in items {
             guard let slug = object["slug"] as? String, let url = object["url"] as? String,
                 let page = archive.entries["content/\(slug).html"],
                 let article = try? PageImporter.importHTML(page, url: url)
             else { continue }
             let key = LibraryItem(url: url, title: "").sourceKey
-            if let index = library.items.firstIndex(where: { $0.sourceKey == key }) {
+            if let index = positions[key] {
                 library.items[index].text = article.content
             }
         }
         return library
     }
 
+    /// Pocket's export zip (`part_*.csv`, and highlights in `annotations/part_*.json`), its
+    /// parts in name order.
+    static func pocketZip(_ data: Data) throws(LibraryError) -> Library {
+        let archive = try ZipArchive(data)
+        let names = archive.entries.keys.sorted().filter { !$0.hasPrefix("__MACOSX/") }
+        let parts = names.filter { $0.hasSuffix(".csv") }.map { archive.entries[$0]! }
+        guard !parts.isEmpty else { throw LibraryError("the zip holds no Pocket part_*.csv") }
+        let annotations = names.filter { $0.hasSuffix(".json") && $0.contains("annotations") }.map {
+            (name: $0, data: archive.entries[$0]!)
+        }
+        return try LibraryFormat.pocketExport(csvParts: parts, annotations: annotations)
+    }
+
     /// The format of an export, when only one fits its first bytes; nil for anything else (a
     /// web page or a plain text to import as an article).
     public static func detect(_ data: Data) -> LibraryFormat? {
         if ArticleImporter.looksLikeHTML(data) { return PocketHTML.isPocketExport(data) ? .pocket : nil }
-        if ZipArchive.isZip(data) { return .omnivore }
+        if ZipArchive.isZip(data) {
+            // Pocket's zip holds CSV parts; Omnivore's, metadata JSON.
+            let names = (try? ZipArchive(data))?.entries.keys.map { $0 } ?? []
+            return names.contains { $0.hasSuffix(".csv") } && !names.contains { $0.contains("metadata") }
+                ? .pocket : .omnivore
+        }
         return LibraryFormat.detect(data)
     }
 }

@@ -3,7 +3,7 @@ import MarginExtract
 import MarginShared
 import Testing
 
-/// The exports that need more than MarginShared: Pocket's HTML and Omnivore's zip.
+/// The exports that need more than MarginShared: Pocket's HTML and zip, and Omnivore's zip.
 struct LibraryImporterTests {
     static func fixture(_ name: String) throws -> Data {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -19,6 +19,29 @@ struct LibraryImporterTests {
         #expect(library.items[0].addedAt == 1_688_000_000_000)
         #expect(library.items.map(\.archived) == [false, false, true])
         #expect(library.notUnderstood == ["link 4"])
+    }
+
+    @Test func pocketsZipBringsEveryPartAndTheHighlights() throws {
+        // As Pocket's last exports: part_*.csv of saved articles, annotations/part_*.json highlights.
+        let data = try Self.fixture("pocket-export.zip")
+        #expect(LibraryImporter.detect(data) == .pocket)
+        let library = try LibraryImporter.parse(data, format: .pocket)
+        #expect(
+            library.items.map(\.title) == [
+                "How to Do Great Work", "The Art of Finishing", "A Third Article", "Only Highlighted",
+            ])
+        let great = library.items[0]
+        // Saved twice, in two parts: one article, with the tags of both.
+        #expect(great.tags == ["essays", "career", "favorites"])
+        #expect(
+            great.highlights.map(\.quote) == [
+                "The way to figure out what to work on is by working.", "Curiosity is the best guide.",
+            ])
+        #expect(great.highlights.map(\.createdAt) == [1_688_000_100_000, 1_688_000_200_000])
+        #expect(library.items[1].archived == true)
+        #expect(library.items[3].url == "https://example.com/only-highlighted")
+        #expect(library.notUnderstood == ["annotations/part_000000.json item 3"])
+        #expect(LibraryImporter.detect(try Self.fixture("omnivore-export.zip")) == .omnivore)
     }
 
     @Test func omnivoresZipBringsTheArticlesTextAndHighlights() throws {

@@ -29,6 +29,21 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         return library
     }
 
+    /// Pocket's export zip, read from its files: `part_*.csv`, the saved articles (10,000 to a
+    /// part), and `annotations/part_*.json`, their highlights.
+    public static func pocketExport(csvParts: [Data], annotations: [(name: String, data: Data)]) throws(LibraryError)
+        -> Library
+    {
+        var library = Library()
+        for part in csvParts {
+            let read = try LibraryFormat.pocket.parse(part)
+            library.notUnderstood += read.notUnderstood
+            for item in read.items { ReadLaterExports.add(item, to: &library) }
+        }
+        for file in annotations { ReadLaterExports.addPocketAnnotations(file.data, name: file.name, to: &library) }
+        return library
+    }
+
     /// The format a file's first bytes show, when only one fits; nil when unsure.
     public static func detect(_ data: Data) -> LibraryFormat? {
         let start = data.prefix(4096)

@@ -79,6 +79,36 @@ enum ReadLaterExports {
         return library
     }
 
+    /// Pocket's highlights file (`annotations/part_*.json` in its export zip): a list of
+    /// `{url, title, highlights: [{quote, created_at}]}`, added to the saved articles of the same
+    /// address, or as articles of their own.
+    static func addPocketAnnotations(_ data: Data, name: String, to library: inout Library) {
+        guard let list = (try? JSONSerialization.jsonObject(with: data)) as? [Any] else {
+            library.notUnderstood.append("\(name) (not a JSON list)")
+            return
+        }
+        for (number, entry) in list.enumerated() {
+            guard let object = entry as? [String: Any], let url = object["url"] as? String, !url.isEmpty else {
+                library.notUnderstood.append("\(name) item \(number + 1)")
+                continue
+            }
+            var item = LibraryItem(url: url, title: object["title"] as? String ?? url)
+            for (position, raw) in (object["highlights"] as? [[String: Any]] ?? []).enumerated() {
+                guard let quote = raw["quote"] as? String, !quote.isEmpty else { continue }
+                var highlight = LibraryHighlight(
+                    quote: quote, location: "highlight \(position + 1)", position: position)
+                highlight.createdAt =
+                    (raw["created_at"] as? Int).map { Int64($0) * 1000 }
+                    ?? (raw["created_at"] as? String).flatMap(LibraryDates.parse)
+                item.highlights.append(highlight)
+            }
+            let index = library.item(item.sourceKey) { item }
+            for highlight in item.highlights where !library.items[index].highlights.contains(highlight) {
+                library.items[index].highlights.append(highlight)
+            }
+        }
+    }
+
     /// Adds a saved article, merging one saved twice (its tags and highlights together).
     static func add(_ item: LibraryItem, to library: inout Library) {
         let index = library.item(item.sourceKey) { item }
