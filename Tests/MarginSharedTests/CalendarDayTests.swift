@@ -29,11 +29,26 @@ import Testing
         }
     }
 
+    @Test func datesCountDaysAcrossCenturies() {
+        // Against Foundation's calendar, on days either side of leap days and of 1970.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        for (year, month, day) in [
+            (1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2100, 2, 28), (1600, 1, 1),
+        ] {
+            let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+            #expect(
+                CalendarDay(year: year, month: month, day: day)?.daysSince1970
+                    == Int(date.timeIntervalSince1970 / 86_400))
+        }
+    }
+
     @Test func refusesDaysThatDoNotExist() {
         #expect(CalendarDay(year: 2100, month: 2, day: 29) == nil)
         #expect(CalendarDay(year: 2000, month: 2, day: 29) != nil)
         #expect(CalendarDay(year: 2024, month: 4, day: 31) == nil)
         #expect(CalendarDay(year: 2024, month: 0, day: 1) == nil)
+        #expect(CalendarDay(year: 2024, month: 13, day: 1) == nil)
         #expect(CalendarDay(year: 2024, month: 1, day: 0) == nil)
     }
 }

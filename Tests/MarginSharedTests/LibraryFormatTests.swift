@@ -136,22 +136,6 @@ struct LibraryFormatTests {
         #expect(folded == 4)
     }
 
-    @Test func datesCountDaysAcrossCenturies() {
-        // Against Foundation's calendar, on days either side of leap days and of 1970.
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        for (year, month, day) in [
-            (1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2000, 3, 1), (1900, 3, 1), (2100, 2, 28), (1600, 1, 1),
-        ] {
-            let date = calendar.date(from: DateComponents(year: year, month: month, day: day))!
-            #expect(
-                LibraryDates.daysSince1970(year: year, month: month, day: day)
-                    == Int(date.timeIntervalSince1970 / 86_400))
-        }
-        #expect(LibraryDates.daysSince1970(year: 2100, month: 2, day: 29) == nil)
-        #expect(LibraryDates.daysSince1970(year: 2024, month: 13, day: 1) == nil)
-    }
-
     @Test func datesInEachLayoutExportsWrite() {
         let march3 = Int64(1_551_571_200_000)
         let cases: [(String, Int64?)] = [

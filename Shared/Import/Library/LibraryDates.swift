@@ -40,7 +40,9 @@ enum LibraryDates {
                 seconds -= sign * (hours * 3600 + minutes * 60)
             }
         }
-        guard reader.atEnd, let days = daysSince1970(year: year, month: month, day: day) else { return nil }
+        guard reader.atEnd, let days = CalendarDay(year: year, month: month, day: day)?.daysSince1970 else {
+            return nil
+        }
         return (Int64(days) * 86_400 + Int64(seconds)) * 1000 + Int64(milliseconds)
     }
 
@@ -76,14 +78,9 @@ enum LibraryDates {
         let minute = clock.count > 1 ? clock[1] : 0
         let second = clock.count > 2 ? clock[2] : 0
         guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
-            let days = daysSince1970(year: year, month: month, day: day)
+            let days = CalendarDay(year: year, month: month, day: day)?.daysSince1970
         else { return nil }
         return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
-    }
-
-    /// Days from 1970-01-01 to a day of the calendar; nil for one that does not exist.
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int? {
-        CalendarDay(year: year, month: month, day: day)?.daysSince1970
     }
 
     private static let months: [String: Int] = {
