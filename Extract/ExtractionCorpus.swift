@@ -25,6 +25,9 @@ public struct ExtractionCorpus: Sendable {
         public let parseSeconds: Double
         /// The page's size in bytes.
         public let bytes: Int
+        /// SHA-256 (hex) of everything the import produced (or its failure): a change to
+        /// extraction that should not alter its output is checked against it.
+        public let digest: String
     }
 
     /// Every page, by name.
@@ -56,7 +59,7 @@ public struct ExtractionCorpus: Sendable {
                         score: ExtractionScore(extracted: "", reference: reference), titleMatches: false,
                         bylineMatches: metadata["byline"] is String ? false : nil,
                         dateMatches: metadata["publishedTime"] is String ? false : nil, seconds: seconds,
-                        parseSeconds: parseSeconds, bytes: source.count))
+                        parseSeconds: parseSeconds, bytes: source.count, digest: SHA256.hex(error.description)))
             case .success(let article):
                 let title = (metadata["title"] as? String).map(HTMLText.collapsingWhitespace) ?? ""
                 let byline = (metadata["byline"] as? String).map(HTMLText.collapsingWhitespace)
@@ -69,11 +72,24 @@ public struct ExtractionCorpus: Sendable {
                         bylineMatches: byline.map { $0 == article.byline.map(HTMLText.collapsingWhitespace) },
                         dateMatches: (metadata["publishedTime"] is String)
                             ? date != nil && date == article.publishedAt : nil,
-                        seconds: seconds, parseSeconds: parseSeconds, bytes: source.count))
+                        seconds: seconds, parseSeconds: parseSeconds, bytes: source.count,
+                        digest: Self.digest(of: article)))
             }
         }
         self.pages = pages
     }
+
+    /// Every field of an imported article, each on its own line, hashed.
+    static func digest(of article: ImportedArticle) -> String {
+        let fields = [
+            article.url, article.title, article.byline, article.source, article.publishedAt.map(String.init),
+            article.language, article.content,
+        ]
+        return SHA256.hex(fields.map { $0 ?? "-" }.joined(separator: "\n"))
+    }
+
+    /// The pages' digests, hashed in order: one value for the whole corpus's output.
+    public var digest: String { SHA256.hex(pages.map(\.digest).joined(separator: "\n")) }
 
     /// The whole text of a reference page.
     static func referenceText(_ data: Data) throws -> String {

@@ -37,8 +37,8 @@ struct ExtractBench: ParsableCommand {
             Measurement(
                 name: "extract \(result.pages.count) pages", records: result.pages.count, seconds: seconds,
                 note: String(
-                    format: "body F1 %.3f (precision %.3f, recall %.3f); %d failed", f1, precision, recall,
-                    failures.count)))
+                    format: "body F1 %.3f (precision %.3f, recall %.3f); %d failed; output %@", f1, precision,
+                    recall, failures.count, String(result.digest.prefix(12)) as NSString)))
         let parseSeconds = result.pages.reduce(0) { $0 + $1.parseSeconds }
         let megabytes = Double(result.pages.reduce(0) { $0 + $1.bytes }) / 1_048_576
         report.add(
