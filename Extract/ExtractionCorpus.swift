@@ -93,7 +93,8 @@ public struct ExtractionCorpus: Sendable {
 
     /// The whole text of a reference page.
     static func referenceText(_ data: Data) throws -> String {
-        ArticleText.of(try HTMLDocument.parse(data).root)
+        let document = try HTMLDocument.parse(data)
+        return withExtendedLifetime(document) { ArticleText.of(document.root) }
     }
 
     /// Body precision, recall and F1, each the mean over pages.

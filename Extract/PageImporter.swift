@@ -17,11 +17,11 @@ public enum PageImporter {
         let metadata = PageMetadata(document.root)
         let title = metadata.title ?? ""
         guard
-            let (article, bodyByline) = ContentExtractor.extract(
-                from: document.root, again: { try? HTMLDocument.parse(data).root }, title: title,
+            let (article, bodyByline, tree) = ContentExtractor.extract(
+                from: document, again: { try? HTMLDocument.parse(data) }, title: title,
                 bylineKnown: metadata.byline != nil)
         else { throw .noReadableText }
-        let content = ArticleText.of(article)
+        let content = withExtendedLifetime(tree) { ArticleText.of(article) }
         guard !content.isEmpty else { throw .noReadableText }
         let pageURL = url ?? metadata.canonicalURL
         return ImportedArticle(

@@ -18,28 +18,33 @@ enum ArticleText {
     static func of(_ element: HTMLElement) -> String {
         var writer = Writer()
         writer.walk(element)
-        writer.endParagraph()
-        return writer.paragraphs.joined(separator: "\n\n")
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// Writes the text as it is read: separators are written before the next visible text, so
+    /// an empty line or paragraph leaves none.
     private struct Writer {
-        var paragraphs: [String] = []
-        var lines: [String] = []
-        var line = ""
+        private(set) var bytes: [UInt8] = []
+        /// The line being written holds text.
+        private var lineHasText = false
+        /// The paragraph being written holds a line with text.
+        private var paragraphHasText = false
+        /// White space was read after the line's last text.
+        private var pendingSpace = false
 
         mutating func walk(_ element: HTMLElement) {
             for child in element.children {
                 switch child {
                 case .text(let text):
-                    line += text
+                    write(text)
                 case .element(let child):
                     if skippedTags.contains(child.tag) { continue }
                     if child.tag == "br" {
                         endLine()
                     } else if child.tag == "td" || child.tag == "th" {
-                        line += " "
+                        pendingSpace = lineHasText
                         walk(child)
-                        line += " "
+                        pendingSpace = lineHasText
                     } else if blockTags.contains(child.tag) {
                         endParagraph()
                         walk(child)
@@ -51,16 +56,41 @@ enum ArticleText {
             }
         }
 
+        private mutating func write(_ text: String) {
+            HTMLText.forEachScalar(text) { value, utf8, start, end in
+                if HTMLText.isSpace(value) {
+                    pendingSpace = lineHasText
+                    return
+                }
+                if !lineHasText {
+                    if paragraphHasText {
+                        bytes.append(0x0A)
+                    } else if !bytes.isEmpty {
+                        bytes.append(0x0A)
+                        bytes.append(0x0A)
+                    }
+                    lineHasText = true
+                    paragraphHasText = true
+                } else if pendingSpace {
+                    bytes.append(0x20)
+                }
+                pendingSpace = false
+                if end - start == 1 {
+                    bytes.append(utf8[start])
+                } else {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<end]))
+                }
+            }
+        }
+
         mutating func endLine() {
-            let text = HTMLText.collapsingWhitespace(line)
-            if !text.isEmpty { lines.append(text) }
-            line = ""
+            lineHasText = false
+            pendingSpace = false
         }
 
         mutating func endParagraph() {
             endLine()
-            if !lines.isEmpty { paragraphs.append(lines.joined(separator: "\n")) }
-            lines = []
+            paragraphHasText = false
         }
     }
 }

@@ -1,15 +1,15 @@
 extension ContentExtractor {
     /// Readies a page for scoring: scripts, styles and templates go; `<br><br>` chains become
     /// paragraphs; `<font>` is a `<span>`.
-    static func prepare(_ page: HTMLElement) {
+    static func prepare(_ page: HTMLElement, in tree: HTMLTree) {
         for element in page.descendants(["script", "style", "noscript", "template", "link"]) { element.detach() }
         for element in page.descendants(["font"]) { element.tag = "span" }
-        replaceBreakChains(page)
+        replaceBreakChains(page, in: tree)
     }
 
     /// `a<br><br>b` is two paragraphs: each chain of two or more `<br>` starts a `<p>` holding the
     /// phrasing content that follows it.
-    static func replaceBreakChains(_ page: HTMLElement) {
+    static func replaceBreakChains(_ page: HTMLElement, in tree: HTMLTree) {
         for parent in [page] + page.descendants() where parent.children.count(where: { $0.element?.tag == "br" }) >= 2 {
             var result: [HTMLNode] = []
             var index = 0
@@ -29,7 +29,7 @@ extension ContentExtractor {
                     if children[next].element?.tag == "br" {
                         chain = true
                         next += 1
-                    } else if case .text(let text) = children[next], text.unicodeScalars.allSatisfy(HTMLText.isSpace) {
+                    } else if case .text(let text) = children[next], HTMLText.isBlank(text) {
                         next += 1
                     } else {
                         break
@@ -48,7 +48,7 @@ extension ContentExtractor {
                         // Another chain ends this paragraph.
                         var after = next + 1
                         while after < children.count, case .text(let text) = children[after],
-                            text.unicodeScalars.allSatisfy(HTMLText.isSpace)
+                            HTMLText.isBlank(text)
                         {
                             after += 1
                         }
@@ -59,7 +59,7 @@ extension ContentExtractor {
                     next += 1
                 }
                 while let last = run.last, isWhitespace(last) { run.removeLast() }
-                let paragraph = HTMLElement(tag: "p")
+                let paragraph = tree.element("p")
                 paragraph.adopt(run)
                 result.append(.element(paragraph))
                 index = next

@@ -16,47 +16,50 @@ struct ContentExtractor {
     static let charThreshold = 500
 
     var flags: Flags = .all
+    /// What owns the page's elements, and those this pass makes.
+    let tree: HTMLTree
     /// The article's title, so that a heading repeating it is not kept in the body.
     var title: String
     /// The byline found in the body, when the page's metadata had none.
     private(set) var byline: String?
     private var bylineFound: Bool
 
-    init(title: String, bylineKnown: Bool) {
+    init(tree: HTMLTree, title: String, bylineKnown: Bool) {
+        self.tree = tree
         self.title = title
         bylineFound = bylineKnown
     }
 
-    /// The article element of the page under `document` (which the first pass changes; each
-    /// later pass, tried while the text found is short, works on a copy `again` makes); nil when
-    /// no pass finds any text.
+    /// The article element of `document` (which the first pass changes; each later pass, tried
+    /// while the text found is short, works on a copy `again` makes), with the tree that owns it
+    /// (keep it while the article is read); nil when no pass finds any text.
     static func extract(
-        from document: HTMLElement, again: () -> HTMLElement?, title: String, bylineKnown: Bool
-    ) -> (article: HTMLElement, byline: String?)? {
-        var best: (HTMLElement, String?, Int)?
+        from document: HTMLDocument, again: () -> HTMLDocument?, title: String, bylineKnown: Bool
+    ) -> (article: HTMLElement, byline: String?, tree: HTMLTree)? {
+        var best: (article: HTMLElement, byline: String?, tree: HTMLTree, length: Int)?
         var flags = Flags.all
-        var next: HTMLElement? = document
+        var next: HTMLDocument? = document
         for drop in [Flags.stripUnlikely, .weightClasses, .cleanConditionally, []] {
-            var extractor = ContentExtractor(title: title, bylineKnown: bylineKnown)
-            extractor.flags = flags
             // Most pages need one pass: the copy for a second is made only when one is needed.
             guard let page = next ?? again() else { break }
             next = nil
-            if let article = extractor.grab(page) {
+            var extractor = ContentExtractor(tree: page.tree, title: title, bylineKnown: bylineKnown)
+            extractor.flags = flags
+            if let article = extractor.grab(page.root) {
                 let length = article.textLength
-                if length >= charThreshold { return (article, extractor.byline) }
-                if length > (best?.2 ?? 0) { best = (article, extractor.byline, length) }
+                if length >= charThreshold { return (article, extractor.byline, page.tree) }
+                if length > (best?.length ?? 0) { best = (article, extractor.byline, page.tree, length) }
             }
             if drop.isEmpty { break }
             flags.remove(drop)
         }
-        return best.map { ($0.0, $0.1) }
+        return best.map { ($0.article, $0.byline, $0.tree) }
     }
 
     // MARK: - One pass
 
     private mutating func grab(_ page: HTMLElement) -> HTMLElement? {
-        ContentExtractor.prepare(page)
+        ContentExtractor.prepare(page, in: tree)
         guard let body = page.descendants(["body"]).first ?? Optional(page) else { return nil }
         var toScore: [HTMLElement] = []
         var stack: [HTMLElement] = [body]
@@ -112,7 +115,7 @@ struct ContentExtractor {
         }
         if Self.tagsToScore.contains(node.tag) { toScore.append(node) }
         guard node.tag == "div" else { return node }
-        Self.wrapPhrasingRuns(node)
+        Self.wrapPhrasingRuns(node, in: tree)
         // A div holding one paragraph is that paragraph (some sites wrap each one).
         if node.children.count(where: { !Self.isWhitespace($0) }) == 1, let only = node.elements.first,
             only.tag == "p", Self.linkDensity(node) < 0.25
@@ -193,13 +196,13 @@ struct ContentExtractor {
             top = Self.climb(from: top, body: body)
         } else {
             // No candidate: the whole body is the article.
-            top = HTMLElement(tag: "div")
+            top = tree.element("div")
             top.adopt(body.children)
             body.adopt([.element(top)])
             top.score = initialScore(top)
         }
         if top.score == nil { top.score = initialScore(top) }
-        let article = HTMLElement(tag: "div")
+        let article = tree.element("div")
         let threshold = max(10, top.score! * 0.2)
         let siblings = top.parent?.elements ?? [top]
         let topClass = top["class"] ?? ""
@@ -318,7 +321,7 @@ struct ContentExtractor {
 
     static func isWhitespace(_ node: HTMLNode) -> Bool {
         switch node {
-        case .text(let text): return text.unicodeScalars.allSatisfy(HTMLText.isSpace)
+        case .text(let text): return HTMLText.isBlank(text)
         case .element(let element): return element.tag == "br"
         }
     }
@@ -343,14 +346,14 @@ struct ContentExtractor {
     }
 
     /// Puts each run of phrasing content of a div into a paragraph of its own.
-    static func wrapPhrasingRuns(_ div: HTMLElement) {
+    static func wrapPhrasingRuns(_ div: HTMLElement, in tree: HTMLTree) {
         guard div.children.contains(where: { !isPhrasing($0) }) else { return }
         var result: [HTMLNode] = []
         var run: [HTMLNode] = []
         func flush() {
             while let last = run.last, isWhitespace(last) { run.removeLast() }
             if !run.isEmpty {
-                let paragraph = HTMLElement(tag: "p")
+                let paragraph = tree.element("p")
                 paragraph.adopt(run)
                 result.append(.element(paragraph))
             }

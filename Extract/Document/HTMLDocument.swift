@@ -7,6 +7,8 @@ import MarginShared
 struct HTMLDocument {
     /// The `<html>` element.
     let root: HTMLElement
+    /// What owns the page's elements: they live as long as it.
+    let tree: HTMLTree
 
     /// The biggest page read; a bigger one is refused before parsing.
     static let maxBytes = 32 * 1024 * 1024
@@ -24,13 +26,14 @@ struct HTMLDocument {
         }
         defer { xmlFreeDoc(parsed) }
         guard let top = xmlDocGetRootElement(parsed) else { throw .noReadableText }
-        var html = try copy(top, depth: 1)
+        let tree = HTMLTree()
+        var html = try copy(top, depth: 1, into: tree)
         if html.tag != "html" {
-            let wrapper = HTMLElement(tag: "html")
+            let wrapper = tree.element("html")
             wrapper.append(.element(html))
             html = wrapper
         }
-        return HTMLDocument(root: html)
+        return HTMLDocument(root: html, tree: tree)
     }
 
     /// libxml2's own parse of `data` (the caller frees it).
@@ -52,15 +55,15 @@ struct HTMLDocument {
     }
 
     /// Copies an element and its subtree, leaving comments and processing instructions out.
-    private static func copy(_ node: xmlNodePtr, depth: Int) throws(ImportError) -> HTMLElement {
+    private static func copy(_ node: xmlNodePtr, depth: Int, into tree: HTMLTree) throws(ImportError) -> HTMLElement {
         guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
-        let element = HTMLElement(tag: name(of: node), attributes: attributes(of: node))
+        let element = tree.element(name(of: node), attributes: attributes(of: node))
         var nodes: [HTMLNode] = []
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                nodes.append(.element(try copy(current, depth: depth + 1)))
+                nodes.append(.element(try copy(current, depth: depth + 1, into: tree)))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content { nodes.append(.text(String(cString: content))) }
             default:
@@ -74,32 +77,46 @@ struct HTMLDocument {
 
     private static func name(of node: xmlNodePtr) -> String {
         guard let name = node.pointee.name else { return "" }
-        return String(cString: name).lowercased()
+        return lowercased(name)
+    }
+
+    /// A name libxml2 read: its HTML parser lowercases tag and attribute names already, so the
+    /// string is made again only for one that is not.
+    private static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
+        let text = String(cString: name)
+        return text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
     }
 
     /// The attributes extraction and the exports read; the rest (src, srcset, data-*, …) are
     /// not copied, which halves what a page's copy allocates.
-    static let keptAttributes: Set<String> = [
-        "id", "class", "style", "hidden", "aria-hidden", "aria-modal", "role", "rel", "itemprop", "href", "type",
-        "name", "property", "content", "lang", "datetime", "pubdate", "summary", "datatable", "http-equiv", "charset",
-        "time_added", "tags",
-    ]
+    static func isKept(attribute name: String) -> Bool {
+        switch name {
+        case "id", "class", "style", "hidden", "aria-hidden", "aria-modal", "role", "rel", "itemprop", "href",
+            "type", "name", "property", "content", "lang", "datetime", "pubdate", "summary", "datatable",
+            "http-equiv", "charset", "time_added", "tags":
+            return true
+        default:
+            return false
+        }
+    }
 
-    private static func attributes(of node: xmlNodePtr) -> [String: String] {
-        var attributes: [String: String] = [:]
+    private static func attributes(of node: xmlNodePtr) -> [(name: String, value: String)] {
+        var attributes: [(name: String, value: String)] = []
         var attribute = node.pointee.properties
         while let current = attribute {
-            if let name = current.pointee.name, keptAttributes.contains(String(cString: name).lowercased()) {
-                // The value is the attribute's text children (the parser has replaced entities).
-                var value = ""
-                var part = current.pointee.children
-                while let text = part {
-                    if let content = text.pointee.content { value += String(cString: content) }
-                    part = text.pointee.next
-                }
-                attributes[String(cString: name).lowercased()] = value
-            }
             attribute = current.pointee.next
+            guard let rawName = current.pointee.name else { continue }
+            let name = lowercased(rawName)
+            // A repeated attribute keeps its first value, as browsers do.
+            guard isKept(attribute: name), !attributes.contains(where: { $0.name == name }) else { continue }
+            // The value is the attribute's text children (the parser has replaced entities).
+            var value = ""
+            var part = current.pointee.children
+            while let text = part {
+                if let content = text.pointee.content { value += String(cString: content) }
+                part = text.pointee.next
+            }
+            attributes.append((name, value))
         }
         return attributes
     }

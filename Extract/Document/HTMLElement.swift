@@ -10,14 +10,35 @@ enum HTMLNode {
     }
 }
 
+/// Every element of one parsed page, and those extraction makes for it, kept alive together.
+///
+/// An element points at its parent without owning it (an owning pointer would make a cycle). A
+/// `weak` pointer gave every element a side table, and then each retain and release of it took
+/// the slow path; an `unowned` one does not, but traps if its parent is freed first, and the
+/// cleaning passes detach subtrees whose elements are still listed for scoring. So the tree owns
+/// them all, and they live as long as it.
+final class HTMLTree {
+    private var elements: [HTMLElement] = []
+
+    /// A new element of this tree.
+    func element(_ tag: String, attributes: [(name: String, value: String)] = []) -> HTMLElement {
+        let element = HTMLElement(tag: tag, attributes: attributes)
+        elements.append(element)
+        return element
+    }
+}
+
 /// An element of a parsed page. A class: extraction scores elements by identity, moves them
-/// between parents and removes them, as Readability does with the DOM.
+/// between parents and removes them, as Readability does with the DOM. Made by an `HTMLTree`,
+/// which must outlive every use of it.
 final class HTMLElement {
     /// The tag name, lowercased.
     var tag: String
-    let attributes: [String: String]
+    /// The kept attributes (`HTMLDocument.isKept(attribute:)`), in the page's order: a few, so a
+    /// search through them is faster than hashing.
+    let attributes: [(name: String, value: String)]
     private(set) var children: [HTMLNode] = []
-    private(set) weak var parent: HTMLElement?
+    private(set) unowned var parent: HTMLElement?
     /// `textLength`, until the subtree changes (scoring reads it over and over).
     private var cachedTextLength: Int?
 
@@ -26,15 +47,18 @@ final class HTMLElement {
     /// Set on tables that hold data, not layout.
     var isDataTable = false
 
-    init(tag: String, attributes: [String: String] = [:]) {
+    fileprivate init(tag: String, attributes: [(name: String, value: String)]) {
         self.tag = tag
         self.attributes = attributes
     }
 
-    subscript(attribute: String) -> String? { attributes[attribute] }
+    subscript(attribute: String) -> String? {
+        for (name, value) in attributes where name == attribute { return value }
+        return nil
+    }
 
     /// `class` and `id` together, lowercased: what the class/id hints are matched against.
-    lazy var hints: String = ((attributes["class"] ?? "") + " " + (attributes["id"] ?? "")).lowercased()
+    lazy var hints: String = ((self["class"] ?? "") + " " + (self["id"] ?? "")).lowercased()
 
     /// The child elements, in order.
     var elements: [HTMLElement] { children.compactMap(\.element) }
@@ -170,7 +194,9 @@ final class HTMLElement {
         var total = 0
         for child in children {
             switch child {
-            case .text(let run): total += run.unicodeScalars.count(where: predicate)
+            case .text(let run): HTMLText.forEachScalar(run) { value, _, _, _ in
+                    if let scalar = Unicode.Scalar(value), predicate(scalar) { total += 1 }
+                }
             case .element(let element): total += element.countScalars(where: predicate)
             }
         }
@@ -181,7 +207,7 @@ final class HTMLElement {
     var hasVisibleText: Bool {
         children.contains { child in
             switch child {
-            case .text(let run): !run.unicodeScalars.allSatisfy(HTMLText.isSpace)
+            case .text(let run): !HTMLText.isBlank(run)
             case .element(let element): element.hasVisibleText
             }
         }
@@ -203,8 +229,8 @@ struct TextLengthCounter {
     private var pendingSpace = false
 
     mutating func feed(_ text: String) {
-        for scalar in text.unicodeScalars {
-            if HTMLText.isSpace(scalar) {
+        HTMLText.forEachScalar(text) { value, _, _, _ in
+            if HTMLText.isSpace(value) {
                 pendingSpace = length > 0
             } else {
                 if pendingSpace { length += 1 }

@@ -39,7 +39,7 @@ enum PocketHTML {
                 walk(child)
             }
         }
-        walk(document.root)
+        withExtendedLifetime(document) { walk(document.root) }
         if library.items.isEmpty { throw LibraryError("no saved links in the Pocket export") }
         return library
     }
