@@ -187,6 +187,8 @@ public enum ArticleImporter {
 
     /// An ISO 8601 date or time (or a date line) as milliseconds since 1970, UTC.
     public static func parseISODate(_ text: String) -> Int64? {
+        // By hand first: a Foundation formatter made per call took more than the page's metadata.
+        if let milliseconds = LibraryDates.iso(text.trimmedOfWhitespace) { return milliseconds }
         let formatter = ISO8601DateFormatter()
         if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
