@@ -379,12 +379,7 @@ struct ContentExtractor {
     static func linkDensity(_ element: HTMLElement) -> Double {
         let length = element.textLength
         guard length > 0 else { return 0 }
-        var linked = 0.0
-        for link in element.descendants(["a"]) {
-            let coefficient = (link["href"]?.hasPrefix("#") ?? false) ? 0.3 : 1
-            linked += Double(link.textLength) * coefficient
-        }
-        return linked / Double(length)
+        return Double(element.linkedTenths) / 10 / Double(length)
     }
 
     /// The commas of an element's text (Latin, Arabic, CJK and other forms).
