@@ -21,26 +21,28 @@ struct HTMLDocument {
     static func parse(_ data: Data) throws(ImportError) -> HTMLDocument {
         guard data.count <= maxBytes else { throw .tooLarge(limit: maxBytes) }
         let encoding = try encoding(of: data)
-        guard let parsed = libxml2Parse(data, encoding: encoding) else {
-            throw .badEncoding("libxml2 cannot read the page as \(encoding)")
+        // `withUnsafeBytes` rethrows untyped errors: the typed one comes out in a Result.
+        let built = data.withUnsafeBytes { bytes in
+            Result { () throws(ImportError) in try HTMLTreeBuilder.build(bytes, encoding: encoding, options: options) }
         }
-        defer { xmlFreeDoc(parsed) }
-        guard let top = xmlDocGetRootElement(parsed) else { throw .noReadableText }
-        let tree = HTMLTree()
-        var html = try copy(top, depth: 1, into: tree)
-        if html.tag != "html" {
-            let wrapper = tree.element("html")
-            wrapper.append(.element(html))
-            html = wrapper
+        guard var document = try built.get() else { throw .noReadableText }
+        if document.root.tag != "html" {
+            let wrapper = document.tree.element("html")
+            wrapper.append(.element(document.root))
+            document = HTMLDocument(root: wrapper, tree: document.tree)
         }
-        return HTMLDocument(root: html, tree: tree)
+        return document
     }
+
+    /// How libxml2 is asked to read a page: recover from errors without reporting them, and never
+    /// fetch anything; the encoding is the one given (a page's `<meta charset>` may be stale).
+    static let options = Int32(
+        HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
 
     /// libxml2's own parse of `data` (the caller frees it).
     static func libxml2Parse(_ data: Data, encoding: String) -> xmlDocPtr? {
-        var options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
-        options |= Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
-        return data.withUnsafeBytes { bytes in
+        data.withUnsafeBytes { bytes in
             htmlReadMemory(
                 bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, encoding, options)
         }
@@ -54,39 +56,6 @@ struct HTMLDocument {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Copies an element and its subtree, leaving comments and processing instructions out.
-    private static func copy(_ node: xmlNodePtr, depth: Int, into tree: HTMLTree) throws(ImportError) -> HTMLElement {
-        guard depth <= maxDepth else { throw .tooDeep(limit: maxDepth) }
-        let element = tree.element(name(of: node), attributes: attributes(of: node))
-        var nodes: [HTMLNode] = []
-        var child = node.pointee.children
-        while let current = child {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                nodes.append(.element(try copy(current, depth: depth + 1, into: tree)))
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { nodes.append(.text(String(cString: content))) }
-            default:
-                break
-            }
-            child = current.pointee.next
-        }
-        element.adopt(nodes)
-        return element
-    }
-
-    private static func name(of node: xmlNodePtr) -> String {
-        guard let name = node.pointee.name else { return "" }
-        return lowercased(name)
-    }
-
-    /// A name libxml2 read: its HTML parser lowercases tag and attribute names already, so the
-    /// string is made again only for one that is not.
-    private static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
-        let text = String(cString: name)
-        return text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
-    }
-
     /// The attributes extraction and the exports read; the rest (src, srcset, data-*, …) are
     /// not copied, which halves what a page's copy allocates.
     static func isKept(attribute name: String) -> Bool {
@@ -98,27 +67,6 @@ struct HTMLDocument {
         default:
             return false
         }
-    }
-
-    private static func attributes(of node: xmlNodePtr) -> [(name: String, value: String)] {
-        var attributes: [(name: String, value: String)] = []
-        var attribute = node.pointee.properties
-        while let current = attribute {
-            attribute = current.pointee.next
-            guard let rawName = current.pointee.name else { continue }
-            let name = lowercased(rawName)
-            // A repeated attribute keeps its first value, as browsers do.
-            guard isKept(attribute: name), !attributes.contains(where: { $0.name == name }) else { continue }
-            // The value is the attribute's text children (the parser has replaced entities).
-            var value = ""
-            var part = current.pointee.children
-            while let text = part {
-                if let content = text.pointee.content { value += String(cString: content) }
-                part = text.pointee.next
-            }
-            attributes.append((name, value))
-        }
-        return attributes
     }
 
     // MARK: - Encoding

@@ -1,0 +1,139 @@
+import CLibXML2
+import MarginShared
+
+/// Builds a page's tree straight from the events of libxml2's HTML parser (its SAX interface).
+///
+/// The parser decides the tree (implied `<html>` and `<body>`, tags closed by others), so the tree
+/// is the one its own tree builder makes; reading the events instead spares making that tree, then
+/// copying and freeing it, which took half of the parse.
+final class HTMLTreeBuilder {
+    let tree = HTMLTree()
+    /// The elements open, outermost first, each with the children read so far.
+    private var open: [(element: HTMLElement, children: [HTMLNode])] = []
+    /// What stands outside every element: the root, as a rule.
+    private var outermost: [HTMLNode] = []
+    /// Text read since the last node, kept until the next one (libxml2 reports a run of text in
+    /// pieces, which its tree builder joins).
+    private var text: [UInt8] = []
+    /// The pending text is a CDATA block (a script's or style's content): libxml2 makes it a node
+    /// of its own, apart from the text beside it.
+    private var textIsCDATA = false
+    private(set) var tooDeep = false
+    private var parser: htmlParserCtxtPtr?
+
+    /// The root element of `data` read as `encoding`; nil when libxml2 found no element.
+    static func build(_ data: UnsafeRawBufferPointer, encoding: String, options: Int32) throws(ImportError)
+        -> HTMLDocument?
+    {
+        guard let base = data.baseAddress,
+            let parser = htmlCreateMemoryParserCtxt(base.assumingMemoryBound(to: CChar.self), Int32(data.count))
+        else { throw .badEncoding("libxml2 cannot read the page as \(encoding)") }
+        defer {
+            if let document = parser.pointee.myDoc { xmlFreeDoc(document) }
+            htmlFreeParserCtxt(parser)
+        }
+        let builder = HTMLTreeBuilder()
+        builder.parser = parser
+        var handler = htmlSAXHandler()
+        handler.startElement = { context, name, attributes in
+            guard let context, let name else { return }
+            HTMLTreeBuilder.of(context).start(name, attributes)
+        }
+        handler.endElement = { context, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.of(context).end()
+        }
+        handler.characters = { context, characters, length in
+            guard let context, let characters else { return }
+            HTMLTreeBuilder.of(context).read(characters, Int(length), isCDATA: false)
+        }
+        handler.cdataBlock = { context, characters, length in
+            guard let context, let characters else { return }
+            HTMLTreeBuilder.of(context).read(characters, Int(length), isCDATA: true)
+        }
+        // A comment or processing instruction is a node of libxml2's tree: text on its two sides
+        // stays two runs, as in that tree.
+        handler.comment = { context, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.of(context).endText()
+        }
+        handler.processingInstruction = { context, _, _ in
+            guard let context else { return }
+            HTMLTreeBuilder.of(context).endText()
+        }
+        withUnsafeBytes(of: &handler) { bytes in
+            parser.pointee.sax.map { UnsafeMutableRawPointer($0).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        }
+        parser.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+        htmlCtxtUseOptions(parser, options)
+        if let converter = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(parser, converter) }
+        withExtendedLifetime(builder) { _ = htmlParseDocument(parser) }
+        if builder.tooDeep { throw .tooDeep(limit: HTMLDocument.maxDepth) }
+        builder.endText()
+        while !builder.open.isEmpty { builder.end() }
+        guard let root = builder.outermost.lazy.compactMap(\.element).first else { return nil }
+        return HTMLDocument(root: root, tree: builder.tree)
+    }
+
+    private static func of(_ context: UnsafeMutableRawPointer) -> HTMLTreeBuilder {
+        Unmanaged<HTMLTreeBuilder>.fromOpaque(context).takeUnretainedValue()
+    }
+
+    private func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        endText()
+        guard open.count < HTMLDocument.maxDepth else {
+            tooDeep = true
+            if let parser { xmlStopParser(parser) }
+            return
+        }
+        var kept: [(name: String, value: String)] = []
+        if var pair = attributes {
+            while let rawName = pair.pointee {
+                let value = pair.successor().pointee
+                let name = Self.lowercased(rawName)
+                // A repeated attribute keeps its first value, as browsers do.
+                if HTMLDocument.isKept(attribute: name), !kept.contains(where: { $0.name == name }) {
+                    // A name without a value (`<div hidden>`) has the empty value.
+                    kept.append((name, value.map { String(cString: $0) } ?? ""))
+                }
+                pair += 2
+            }
+        }
+        open.append((tree.element(Self.lowercased(name), attributes: kept), []))
+    }
+
+    private func end() {
+        endText()
+        guard let (element, children) = open.popLast() else { return }
+        element.adopt(children)
+        append(.element(element))
+    }
+
+    private func read(_ characters: UnsafePointer<xmlChar>, _ length: Int, isCDATA: Bool) {
+        if isCDATA != textIsCDATA { endText() }
+        textIsCDATA = isCDATA
+        text.append(contentsOf: UnsafeBufferPointer(start: characters, count: length))
+    }
+
+    /// Makes the text read so far a node.
+    private func endText() {
+        guard !text.isEmpty else { return }
+        append(.text(String(decoding: text, as: UTF8.self)))
+        text.removeAll(keepingCapacity: true)
+    }
+
+    private func append(_ node: HTMLNode) {
+        if open.isEmpty {
+            outermost.append(node)
+        } else {
+            open[open.count - 1].children.append(node)
+        }
+    }
+
+    /// A name libxml2 read: its HTML parser lowercases tag and attribute names already, so the
+    /// string is made again only for one that is not.
+    static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
+        let text = String(cString: name)
+        return text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
+    }
+}
