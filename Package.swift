@@ -101,13 +101,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MarginSharedTests",
-            dependencies: ["MarginShared"],
+            dependencies: ["MarginShared", "MarginTestSupport"],
             path: "Tests/MarginSharedTests",
             swiftSettings: strict
         ),
         .testTarget(
             name: "MarginExtractTests",
-            dependencies: ["MarginExtract", "MarginShared", "MarginTestSupport"],
+            dependencies: ["MarginExtract", "MarginShared", "MarginTestSupport", "CLibXML2"],
             path: "Tests/MarginExtractTests",
             swiftSettings: strict
         ),

@@ -39,8 +39,8 @@ final class HTMLElement {
     let attributes: [(name: String, value: String)]
     private(set) var children: [HTMLNode] = []
     private(set) unowned var parent: HTMLElement?
-    /// `textLength`, until the subtree changes (scoring reads it over and over).
-    private var cachedTextLength: Int?
+    /// `textSummary`, until the subtree changes (scoring reads lengths over and over).
+    private var cachedTextSummary: TextSummary?
     /// `linkedTenths`, until the subtree changes.
     private var cachedLinkedTenths: Int?
 
@@ -80,7 +80,7 @@ final class HTMLElement {
         // Every ancestor: one may have measured its subtree while this element kept no length.
         var next: HTMLElement? = self
         while let element = next {
-            element.cachedTextLength = nil
+            element.cachedTextSummary = nil
             element.cachedLinkedTenths = nil
             next = element.parent
         }
@@ -184,12 +184,21 @@ final class HTMLElement {
     var innerText: String { HTMLText.collapsingWhitespace(textContent) }
 
     /// The length of `innerText`, in Unicode scalars, counted without building it.
-    var textLength: Int {
-        if let cachedTextLength { return cachedTextLength }
-        var counter = TextLengthCounter()
-        countText(into: &counter)
-        cachedTextLength = counter.length
-        return counter.length
+    var textLength: Int { textSummary.length }
+
+    /// The text below, measured. Made of the children's, which it keeps, so that measuring every
+    /// element of a page reads each text run once.
+    private var textSummary: TextSummary {
+        if let cachedTextSummary { return cachedTextSummary }
+        var summary = TextSummary()
+        for child in children {
+            switch child {
+            case .text(let run): summary.append(TextSummary(run))
+            case .element(let element): summary.append(element.textSummary)
+            }
+        }
+        cachedTextSummary = summary
+        return summary
     }
 
     /// Ten times the length of the text inside links below, a link to a place on the page itself
@@ -211,7 +220,8 @@ final class HTMLElement {
         var total = 0
         for child in children {
             switch child {
-            case .text(let run): HTMLText.forEachScalar(run) { value, _, _, _ in
+            case .text(let run):
+                HTMLText.forEachScalar(run) { value, _, _, _ in
                     if let scalar = Unicode.Scalar(value), predicate(scalar) { total += 1 }
                 }
             case .element(let element): total += element.countScalars(where: predicate)
@@ -221,39 +231,56 @@ final class HTMLElement {
     }
 
     /// Whether any text below is more than white space.
-    var hasVisibleText: Bool {
-        children.contains { child in
-            switch child {
-            case .text(let run): !HTMLText.isBlank(run)
-            case .element(let element): element.hasVisibleText
-            }
-        }
-    }
-
-    private func countText(into counter: inout TextLengthCounter) {
-        for child in children {
-            switch child {
-            case .text(let run): counter.feed(run)
-            case .element(let element): element.countText(into: &counter)
-            }
-        }
-    }
+    var hasVisibleText: Bool { textSummary.hasText }
 }
 
-/// Counts the scalars of text as `HTMLText.collapsingWhitespace` would leave them.
-struct TextLengthCounter {
+/// A text as `HTMLText.collapsingWhitespace` would leave it, measured: its length in scalars, and
+/// whether white space stands at its ends. Two texts side by side measure as their two summaries
+/// joined, which lets an element's be made from its children's.
+struct TextSummary: Equatable {
+    /// The scalars left once each run of white space is one space and the ends are trimmed.
     private(set) var length = 0
-    private var pendingSpace = false
+    /// More than white space.
+    private(set) var hasText = false
+    /// White space before the first text (with no text: any white space at all).
+    private(set) var leadingSpace = false
+    /// White space after the last text (with no text: any white space at all).
+    private(set) var trailingSpace = false
 
-    mutating func feed(_ text: String) {
+    init() {}
+
+    /// The summary of one run of text.
+    init(_ text: String) {
+        var pendingSpace = false
         HTMLText.forEachScalar(text) { value, _, _, _ in
             if HTMLText.isSpace(value) {
-                pendingSpace = length > 0
+                pendingSpace = true
+                if !hasText { leadingSpace = true }
             } else {
-                if pendingSpace { length += 1 }
+                if pendingSpace && hasText { length += 1 }
                 pendingSpace = false
+                hasText = true
                 length += 1
             }
         }
+        trailingSpace = pendingSpace
+    }
+
+    /// This text followed by `next`.
+    mutating func append(_ next: TextSummary) {
+        guard next.hasText else {
+            trailingSpace = trailingSpace || next.trailingSpace
+            if !hasText { leadingSpace = trailingSpace }
+            return
+        }
+        guard hasText else {
+            let space = trailingSpace || next.leadingSpace
+            self = next
+            leadingSpace = space
+            return
+        }
+        if trailingSpace || next.leadingSpace { length += 1 }
+        length += next.length
+        trailingSpace = next.trailingSpace
     }
 }

@@ -62,7 +62,9 @@ final class HTMLTreeBuilder {
             HTMLTreeBuilder.of(context).endText()
         }
         withUnsafeBytes(of: &handler) { bytes in
-            parser.pointee.sax.map { UnsafeMutableRawPointer($0).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+            parser.pointee.sax.map {
+                UnsafeMutableRawPointer($0).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            }
         }
         parser.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
         htmlCtxtUseOptions(parser, options)
@@ -99,7 +101,7 @@ final class HTMLTreeBuilder {
                 pair += 2
             }
         }
-        open.append((tree.element(Self.lowercased(name), attributes: kept), []))
+        open.append((tree.element(Self.localName(Self.lowercased(name)), attributes: kept), []))
     }
 
     private func end() {
@@ -128,6 +130,16 @@ final class HTMLTreeBuilder {
         } else {
             open[open.count - 1].children.append(node)
         }
+    }
+
+    /// A tag's name without its namespace prefix (`g:plusone` is `plusone`), as libxml2's tree
+    /// builder names the element.
+    static func localName(_ name: String) -> String {
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")), colon != name.utf8.startIndex else {
+            return name
+        }
+        let local = name.utf8[name.utf8.index(after: colon)...]
+        return local.isEmpty ? name : String(Substring(local))
     }
 
     /// A name libxml2 read: its HTML parser lowercases tag and attribute names already, so the

@@ -1,3 +1,4 @@
+import MarginTestSupport
 import Testing
 
 @testable import MarginShared

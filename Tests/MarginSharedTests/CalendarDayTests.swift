@@ -1,4 +1,5 @@
 import Foundation
+import MarginTestSupport
 import Testing
 
 @testable import MarginShared
