@@ -60,7 +60,7 @@ struct ContentExtractor {
 
     private mutating func grab(_ page: HTMLElement) -> HTMLElement? {
         ContentExtractor.prepare(page, in: tree)
-        guard let body = page.descendants(["body"]).first ?? Optional(page) else { return nil }
+        let body = page.firstDescendant { $0.tag == "body" } ?? page
         var toScore: [HTMLElement] = []
         var stack: [HTMLElement] = [body]
         // Document order, depth first; a removed element's subtree is skipped with it.
@@ -282,7 +282,7 @@ struct ContentExtractor {
 
     private static func bylineText(_ node: HTMLElement) -> String {
         // A name marked inside the byline is the name; the rest may be "By" and a date.
-        if let name = node.descendants().first(where: { $0["itemprop"]?.contains("name") ?? false }) {
+        if let name = node.firstDescendant(where: { $0["itemprop"]?.contains("name") ?? false }) {
             let text = name.innerText
             if !text.isEmpty { return text }
         }
@@ -309,14 +309,23 @@ struct ContentExtractor {
     ]
 
     static func isProbablyVisible(_ node: HTMLElement) -> Bool {
-        if let style = node["style"]?.lowercased().filter({ !$0.isWhitespace }),
-            style.contains("display:none") || style.contains("visibility:hidden")
-        {
-            return false
-        }
+        if let style = node["style"], hidesElement(style: style) { return false }
         if node["hidden"] != nil { return false }
         if node["aria-hidden"] == "true" && !(node["class"]?.contains("fallback-image") ?? false) { return false }
         return true
+    }
+
+    /// Whether a `style` attribute says `display:none` or `visibility:hidden` (in any case, with
+    /// white space anywhere). Read as ASCII bytes: most elements of a page pass through here.
+    static func hidesElement(style: String) -> Bool {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(style.utf8.count)
+        for byte in style.utf8 where byte >= 0x80 || !HTMLText.isSpace(UInt32(byte)) {
+            compact.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        return compact.withUnsafeBufferPointer { bytes in
+            Hints.hidden.matches(bytes)
+        }
     }
 
     static func isWhitespace(_ node: HTMLNode) -> Bool {
@@ -384,7 +393,12 @@ struct ContentExtractor {
 
     /// The commas of an element's text (Latin, Arabic, CJK and other forms).
     static func commaCount(_ element: HTMLElement) -> Int {
-        element.countScalars(where: { [",", "،", "﹐", "︐", "︑", "⸴", "⸲", "，"].contains($0) })
+        element.countScalars(where: { scalar in
+            switch scalar {
+            case ",", "،", "﹐", "︐", "︑", "⸴", "⸲", "，": true
+            default: false
+            }
+        })
     }
 
     static func hasSentenceEnd(_ text: String) -> Bool {

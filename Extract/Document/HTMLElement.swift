@@ -132,6 +132,16 @@ final class HTMLElement {
         return found
     }
 
+    /// The first descendant, in document order, that passes `include`; the walk stops there.
+    func firstDescendant(where include: (HTMLElement) -> Bool) -> HTMLElement? {
+        for child in children {
+            guard case .element(let child) = child else { continue }
+            if include(child) { return child }
+            if let found = child.firstDescendant(where: include) { return found }
+        }
+        return nil
+    }
+
     /// The count of descendants with one of `tags`.
     func count(_ tags: [String]) -> Int {
         var total = 0

@@ -63,8 +63,7 @@ struct PageMetadata {
 
     /// Records a `<meta>`'s content under each name its `property` or `name` gives it.
     private static func read(meta: HTMLElement, into values: inout [String: String]) {
-        guard let content = meta["content"]?.trimmingCharacters(in: .whitespacesAndNewlines), !content.isEmpty
-        else { return }
+        guard let content = meta["content"]?.trimmingSpaces, !content.isEmpty else { return }
         var matched = false
         if let property = meta["property"]?.lowercased() {
             // A property may list several names, space-separated ("og:title twitter:title").
@@ -74,7 +73,11 @@ struct PageMetadata {
             }
         }
         if !matched, let name = meta["name"] {
-            let key = name.lowercased().filter { !$0.isWhitespace }.replacingOccurrences(of: ".", with: ":")
+            var scalars = String.UnicodeScalarView()
+            for scalar in name.lowercased().unicodeScalars where !HTMLText.isSpace(scalar) {
+                scalars.append(scalar == "." ? ":" : scalar)
+            }
+            let key = String(scalars)
             if isKnownName(key) { values[key] = content }
         }
     }

@@ -5,7 +5,7 @@ enum PageTitle {
 
     /// The `<title>` text, collapsed.
     static func titleElementText(_ root: HTMLElement) -> String {
-        root.descendants(["title"]).first { !$0.hasAncestor("svg") }.map(\.innerText) ?? ""
+        root.firstDescendant { $0.tag == "title" && !$0.hasAncestor("svg") }.map(\.innerText) ?? ""
     }
 
     /// Readability's cut of the `<title>`: `Headline | Site` gives `Headline`, unless too few words
