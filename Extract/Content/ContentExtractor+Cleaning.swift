@@ -2,9 +2,24 @@ extension ContentExtractor {
     /// Readies a page for scoring: scripts, styles and templates go; `<br><br>` chains become
     /// paragraphs; `<font>` is a `<span>`.
     static func prepare(_ page: HTMLElement, in tree: HTMLTree) {
-        for element in page.descendants(["script", "style", "noscript", "template", "link"]) { element.detach() }
-        for element in page.descendants(["font"]) { element.tag = "span" }
+        strip(page)
         replaceBreakChains(page, in: tree)
+    }
+
+    /// Drops scripts, styles and templates below `element` and makes each `<font>` a `<span>`, in
+    /// one walk.
+    private static func strip(_ element: HTMLElement) {
+        for child in element.elements {
+            switch child.tag {
+            case "script", "style", "noscript", "template", "link":
+                child.detach()
+            case "font":
+                child.tag = "span"
+                strip(child)
+            default:
+                strip(child)
+            }
+        }
     }
 
     /// `a<br><br>b` is two paragraphs: each chain of two or more `<br>` starts a `<p>` holding the

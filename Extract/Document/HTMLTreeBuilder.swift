@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import MarginShared
 
 /// Builds a page's tree straight from the events of libxml2's HTML parser (its SAX interface).
@@ -20,6 +25,10 @@ final class HTMLTreeBuilder {
     private var textIsCDATA = false
     private(set) var tooDeep = false
     private var parser: htmlParserCtxtPtr?
+    /// Element names as the tree writes them, by libxml2's name.
+    private var tagNames = NameCache()
+    /// Kept attribute names (nil: not kept), by libxml2's name.
+    private var attributeNames = NameCache()
 
     /// The root element of `data` read as `encoding`; nil when libxml2 found no element.
     static func build(_ data: UnsafeRawBufferPointer, encoding: String, options: Int32) throws(ImportError)
@@ -92,16 +101,20 @@ final class HTMLTreeBuilder {
         if var pair = attributes {
             while let rawName = pair.pointee {
                 let value = pair.successor().pointee
-                let name = Self.lowercased(rawName)
+                let name = attributeNames.name(rawName) { name in
+                    let lowercased = Self.lowercased(name)
+                    return HTMLDocument.isKept(attribute: lowercased) ? lowercased : nil
+                }
                 // A repeated attribute keeps its first value, as browsers do.
-                if HTMLDocument.isKept(attribute: name), !kept.contains(where: { $0.name == name }) {
+                if let name, !kept.contains(where: { $0.name == name }) {
                     // A name without a value (`<div hidden>`) has the empty value.
                     kept.append((name, value.map { String(cString: $0) } ?? ""))
                 }
                 pair += 2
             }
         }
-        open.append((tree.element(Self.localName(Self.lowercased(name)), attributes: kept), []))
+        let tag = tagNames.name(name) { Self.localName(Self.lowercased($0)) } ?? ""
+        open.append((tree.element(tag, attributes: kept), []))
     }
 
     private func end() {
@@ -132,6 +145,24 @@ final class HTMLTreeBuilder {
         }
     }
 
+    /// What each name libxml2 reads becomes, worked out once per name: its parser hands out every
+    /// name from one dictionary, so a name's pointer recurs. The bytes are compared as well, so a
+    /// pointer that came to hold another name is only a miss.
+    struct NameCache {
+        private var entries: [UnsafeRawPointer: (bytes: [CChar], name: String?)] = [:]
+
+        mutating func name(_ raw: UnsafePointer<xmlChar>, make: (String) -> String?) -> String? {
+            let key = UnsafeRawPointer(raw)
+            let text = key.assumingMemoryBound(to: CChar.self)
+            if let entry = entries[key], entry.bytes.withUnsafeBufferPointer({ strcmp($0.baseAddress!, text) == 0 }) {
+                return entry.name
+            }
+            let name = make(String(cString: raw))
+            entries[key] = (Array(UnsafeBufferPointer(start: text, count: strlen(text) + 1)), name)
+            return name
+        }
+    }
+
     /// A tag's name without its namespace prefix (`g:plusone` is `plusone`), as libxml2's tree
     /// builder names the element.
     static func localName(_ name: String) -> String {
@@ -144,8 +175,7 @@ final class HTMLTreeBuilder {
 
     /// A name libxml2 read: its HTML parser lowercases tag and attribute names already, so the
     /// string is made again only for one that is not.
-    static func lowercased(_ name: UnsafePointer<xmlChar>) -> String {
-        let text = String(cString: name)
-        return text.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? text.lowercased() : text
+    static func lowercased(_ name: String) -> String {
+        name.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? name.lowercased() : name
     }
 }
