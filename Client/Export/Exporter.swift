@@ -52,72 +52,121 @@ public enum Exporter {
         return out
     }
 
+    /// The notes and bookmarks as one Web Annotation collection, each annotation written as it is
+    /// made: building the whole document first, in Foundation's object graph, held several times
+    /// the export's size.
     static func w3c(_ records: [RecordState], now: Date) -> String {
         let live = records.filter { !$0.isDeleted }
         let articles = Dictionary(
             live.filter { $0.kind == .article }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let items: [[String: Any]] = live.filter { $0.kind != .article }.sorted { $0.id < $1.id }.compactMap {
-            annotation($0, article: $0.articleID.flatMap { articles[$0] })
-        }
         let collectionID = "urn:margin:export:\(Int64(now.timeIntervalSince1970 * 1000))"
-        let collection: [String: Any] = [
-            "@context": "http://www.w3.org/ns/anno.jsonld",
-            "id": collectionID,
-            "type": "AnnotationCollection",
-            "label": "Margin annotations",
-            "total": items.count,
-            "first": [
-                "id": collectionID + ":page1",
-                "type": "AnnotationPage",
-                "startIndex": 0,
-                "items": items,
-            ] as [String: Any],
-        ]
-        let data = try? JSONSerialization.data(
-            withJSONObject: collection, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return (data.map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+        // The members in sorted order, as the layout of `JSONWriter.pretty` has them.
+        var writer = JSONWriter(capacity: 1 << 16)
+        writer.raw("{\n")
+        writer.indent(1)
+        writer.raw("\"@context\" : ")
+        writer.string("http://www.w3.org/ns/anno.jsonld")
+        writer.raw(",\n")
+        writer.indent(1)
+        writer.raw("\"first\" : {\n")
+        writer.indent(2)
+        writer.raw("\"id\" : ")
+        writer.string(collectionID + ":page1")
+        writer.raw(",\n")
+        writer.indent(2)
+        writer.raw("\"items\" : [\n")
+        var total = 0
+        for record in live.filter({ $0.kind != .article }).sorted(by: { $0.id < $1.id }) {
+            guard let item = annotation(record, article: record.articleID.flatMap { articles[$0] }) else { continue }
+            if total > 0 { writer.raw(",\n") }
+            writer.indent(3)
+            writer.pretty(item, depth: 3)
+            total += 1
+        }
+        writer.raw("\n")
+        writer.indent(2)
+        writer.raw("],\n")
+        writer.indent(2)
+        writer.raw("\"startIndex\" : 0,\n")
+        writer.indent(2)
+        writer.raw("\"type\" : \"AnnotationPage\"\n")
+        writer.indent(1)
+        writer.raw("},\n")
+        writer.indent(1)
+        writer.raw("\"id\" : ")
+        writer.string(collectionID)
+        writer.raw(",\n")
+        writer.indent(1)
+        writer.raw("\"label\" : \"Margin annotations\",\n")
+        writer.indent(1)
+        writer.raw("\"total\" : ")
+        writer.int(total)
+        writer.raw(",\n")
+        writer.indent(1)
+        writer.raw("\"type\" : \"AnnotationCollection\"\n}\n")
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    private static func annotation(_ record: RecordState, article: RecordState?) -> [String: Any]? {
+    private static func annotation(_ record: RecordState, article: RecordState?) -> JSONValue? {
         guard let anchor = record.anchor(), let articleID = record.articleID else { return nil }
-        var bodies: [[String: Any]] = []
+        var bodies: [JSONValue] = []
         let motivation: String
         if record.kind == .bookmark {
             motivation = "bookmarking"
             if let label = record.string("label") {
-                bodies.append(["type": "TextualBody", "value": label, "format": "text/plain", "purpose": "describing"])
+                bodies.append(
+                    .object([
+                        ("type", .string("TextualBody")), ("value", .string(label)), ("format", .string("text/plain")),
+                        ("purpose", .string("describing")),
+                    ]))
             }
         } else if let body = record.string("body") {
             motivation = "commenting"
-            bodies.append(["type": "TextualBody", "value": body, "format": "text/plain", "purpose": "commenting"])
+            bodies.append(
+                .object([
+                    ("type", .string("TextualBody")), ("value", .string(body)), ("format", .string("text/plain")),
+                    ("purpose", .string("commenting")),
+                ]))
         } else {
             motivation = "highlighting"
         }
-        for tag in record.tagNames { bodies.append(["type": "TextualBody", "value": tag, "purpose": "tagging"]) }
-        let source = article?.string("url") ?? "urn:margin:article:\(articleID)"
-        var result: [String: Any] = [
-            "id": "urn:uuid:\(record.id)",
-            "type": "Annotation",
-            "motivation": motivation,
-            "target": [
-                "source": source,
-                "selector": [
-                    [
-                        "type": "TextQuoteSelector", "exact": anchor.exact, "prefix": anchor.prefix,
-                        "suffix": anchor.suffix,
-                    ],
-                    ["type": "TextPositionSelector", "start": anchor.start, "end": anchor.end],
-                ],
-            ] as [String: Any],
-        ]
-        if record.createdAt > 0 { result["created"] = timestamp(record.createdAt) }
-        if let latest = record.latestStamp { result["modified"] = timestamp(latest.wallMillis) }
-        if bodies.count == 1 {
-            result["body"] = bodies[0]
-        } else if !bodies.isEmpty {
-            result["body"] = bodies
+        for tag in record.tagNames {
+            bodies.append(
+                .object([("type", .string("TextualBody")), ("value", .string(tag)), ("purpose", .string("tagging"))]))
         }
-        return result
+        let source = article?.string("url") ?? "urn:margin:article:\(articleID)"
+        var result: [(String, JSONValue)] = [
+            ("id", .string("urn:uuid:\(record.id)")),
+            ("type", .string("Annotation")),
+            ("motivation", .string(motivation)),
+            (
+                "target",
+                .object([
+                    ("source", .string(source)),
+                    (
+                        "selector",
+                        .array([
+                            .object([
+                                ("type", .string("TextQuoteSelector")), ("exact", .string(anchor.exact)),
+                                ("prefix", .string(anchor.prefix)), ("suffix", .string(anchor.suffix)),
+                            ]),
+                            .object([
+                                ("type", .string("TextPositionSelector")), ("start", .int(Int64(anchor.start))),
+                                ("end", .int(Int64(anchor.end))),
+                            ]),
+                        ])
+                    ),
+                ])
+            ),
+        ]
+        if record.createdAt > 0 { result.append(("created", .string(timestamp(record.createdAt)))) }
+        if let latest = record.latestStamp { result.append(("modified", .string(timestamp(latest.wallMillis)))) }
+        if bodies.count == 1 {
+            result.append(("body", bodies[0]))
+        } else if !bodies.isEmpty {
+            result.append(("body", .array(bodies)))
+        }
+        return .object(result)
     }
 
     private static func timestamp(_ millis: Int64) -> String {

@@ -1,9 +1,5 @@
 import CLibXML2
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
+import Foundation
 import MarginShared
 
 /// Builds a page's tree straight from the events of libxml2's HTML parser (its SAX interface).

@@ -112,5 +112,42 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Appends `value` laid out as Foundation's `JSONSerialization` lays out `.prettyPrinted` and
+    /// `.sortedKeys` output: two spaces an indent level, `"key" : value`, members by key; `depth`
+    /// is the indent level the value starts at.
+    public mutating func pretty(_ value: JSONValue, depth: Int = 0) {
+        switch value {
+        case .array(let items):
+            raw("[\n")
+            for (index, item) in items.enumerated() {
+                if index > 0 { raw(",\n") }
+                indent(depth + 1)
+                pretty(item, depth: depth + 1)
+            }
+            raw("\n")
+            indent(depth)
+            raw("]")
+        case .object(let members):
+            raw("{\n")
+            for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
+                if index > 0 { raw(",\n") }
+                indent(depth + 1)
+                string(member.0)
+                raw(" : ")
+                pretty(member.1, depth: depth + 1)
+            }
+            raw("\n")
+            indent(depth)
+            raw("}")
+        default:
+            self.value(value)
+        }
+    }
+
+    /// Appends the spaces of `depth` indent levels.
+    public mutating func indent(_ depth: Int) {
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
+
     private static let hex = Array("0123456789abcdef".utf8)
 }

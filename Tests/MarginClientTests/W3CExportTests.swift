@@ -1,0 +1,98 @@
+import Foundation
+import MarginShared
+import Testing
+
+@testable import MarginClient
+
+/// The W3C export, written annotation by annotation, is the document Foundation's JSON writer
+/// made of the same collection, byte for byte.
+struct W3CExportTests {
+    /// The collection as the export built it before it was written as it goes: every annotation
+    /// in one Foundation object graph, serialised at the end.
+    static func foundationExport(_ records: [RecordState], now: Date) -> String {
+        let live = records.filter { !$0.isDeleted }
+        let articles = Dictionary(
+            live.filter { $0.kind == .article }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let items: [[String: Any]] = live.filter { $0.kind != .article }.sorted { $0.id < $1.id }.compactMap {
+            annotation($0, article: $0.articleID.flatMap { articles[$0] })
+        }
+        let collectionID = "urn:margin:export:\(Int64(now.timeIntervalSince1970 * 1000))"
+        let collection: [String: Any] = [
+            "@context": "http://www.w3.org/ns/anno.jsonld", "id": collectionID, "type": "AnnotationCollection",
+            "label": "Margin annotations", "total": items.count,
+            "first": [
+                "id": collectionID + ":page1", "type": "AnnotationPage", "startIndex": 0, "items": items,
+            ] as [String: Any],
+        ]
+        let data = try? JSONSerialization.data(
+            withJSONObject: collection, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return (data.map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+    }
+
+    static func annotation(_ record: RecordState, article: RecordState?) -> [String: Any]? {
+        guard let anchor = record.anchor(), let articleID = record.articleID else { return nil }
+        var bodies: [[String: Any]] = []
+        let motivation: String
+        if record.kind == .bookmark {
+            motivation = "bookmarking"
+            if let label = record.string("label") {
+                bodies.append(["type": "TextualBody", "value": label, "format": "text/plain", "purpose": "describing"])
+            }
+        } else if let body = record.string("body") {
+            motivation = "commenting"
+            bodies.append(["type": "TextualBody", "value": body, "format": "text/plain", "purpose": "commenting"])
+        } else {
+            motivation = "highlighting"
+        }
+        for tag in record.tagNames { bodies.append(["type": "TextualBody", "value": tag, "purpose": "tagging"]) }
+        var result: [String: Any] = [
+            "id": "urn:uuid:\(record.id)", "type": "Annotation", "motivation": motivation,
+            "target": [
+                "source": article?.string("url") ?? "urn:margin:article:\(articleID)",
+                "selector": [
+                    [
+                        "type": "TextQuoteSelector", "exact": anchor.exact, "prefix": anchor.prefix,
+                        "suffix": anchor.suffix,
+                    ],
+                    ["type": "TextPositionSelector", "start": anchor.start, "end": anchor.end],
+                ],
+            ] as [String: Any],
+        ]
+        if record.createdAt > 0 { result["created"] = CalendarDay.timestamp(milliseconds: record.createdAt) }
+        if let latest = record.latestStamp {
+            result["modified"] = CalendarDay.timestamp(milliseconds: latest.wallMillis)
+        }
+        if bodies.count == 1 {
+            result["body"] = bodies[0]
+        } else if !bodies.isEmpty {
+            result["body"] = bodies
+        }
+        return result
+    }
+
+    @Test func theExportIsFoundationsDocumentByteForByte() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let article = try seedArticles()[0]
+        _ = try store.importArticles([article])
+        _ = try store.addNote(
+            article: article.id, quote: "potash", body: "a \"quoted\" comment\\ with a/slash,\n\ta tab, é and 😀",
+            color: nil, tags: ["mining", "Belarus"])
+        _ = try store.addNote(article: article.id, quote: "Belarus", body: nil, color: nil, tags: [])
+        _ = try store.addNote(article: article.id, quote: "Lukashenko", body: "one body", color: nil, tags: ["one"])
+        _ = try store.addBookmark(article: article.id, quote: "potash", offset: nil, label: "read on")
+        _ = try store.addBookmark(article: article.id, quote: "Belarus", offset: nil, label: nil)
+        let records = try store.allRecords()
+        let now = Date(timeIntervalSince1970: 1_765_000_000.25)
+        let export = Exporter.export(records, format: .w3c, now: now)
+        #expect(export == Self.foundationExport(records, now: now))
+        #expect(export.contains("\"total\" : 5"))
+    }
+
+    @Test func anExportWithoutNotesIsFoundationsToo() throws {
+        let store = try LocalStore(home: temporaryHome())
+        _ = try store.importArticles([try seedArticles()[0]])
+        let records = try store.allRecords()
+        let now = Date(timeIntervalSince1970: 1_765_000_000)
+        #expect(Exporter.export(records, format: .w3c, now: now) == Self.foundationExport(records, now: now))
+    }
+}
