@@ -187,6 +187,21 @@ struct LibraryFormatTests {
         #expect(library.notUnderstood == ["item 3"])
     }
 
+    @Test func annotationsSavedWithAByteOrderMarkOrAsUnicodeReadTheSame() throws {
+        let original = try Self.fixture("hypothesis.json")
+        let expected = try LibraryFormat.hypothesis.parse(original)
+        let text = String(decoding: original, as: UTF8.self)
+        let withMark = Data([0xEF, 0xBB, 0xBF]) + original
+        let unicode = Data([0xFF, 0xFE]) + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(try LibraryFormat.hypothesis.parse(withMark) == expected)
+        #expect(try LibraryFormat.hypothesis.parse(unicode) == expected)
+        // A position written as a decimal number is the same position.
+        let decimals = try #require(
+            text.replacing(#/"start": ?(\d+)/#) { "\"start\": \($0.1).0" }.data(using: .utf8))
+        #expect(decimals != original)
+        #expect(try LibraryFormat.hypothesis.parse(decimals) == expected)
+    }
+
     @Test func koreaderJSONAndMarkdownReadTheSame() throws {
         let json = try LibraryFormat.koreader.parse(Self.fixture("koreader.json"))
         let markdown = try LibraryFormat.koreader.parse(Self.fixture("koreader.md"))

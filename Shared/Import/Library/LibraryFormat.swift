@@ -17,8 +17,8 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         case .koreader:
             library = Self.startsLikeJSON(text) ? KOReaderExport.parseJSON(data) : KOReaderExport.parseMarkdown(text)
         case .readwise: library = ReadwiseCSV.parse(text)
-        case .hypothesis: library = WebAnnotations.parseHypothesis(data)
-        case .w3c: library = WebAnnotations.parseW3C(data)
+        case .hypothesis: library = WebAnnotations.parseHypothesis(text)
+        case .w3c: library = WebAnnotations.parseW3C(text)
         case .pocket: library = ReadLaterExports.parsePocketCSV(text)
         case .instapaper: library = ReadLaterExports.parseInstapaperCSV(text)
         case .omnivore: library = ReadLaterExports.parseOmnivoreJSON(data)

@@ -5,38 +5,38 @@ import Foundation
 /// rows, or its export file's annotations, whose `target` holds W3C selectors, with `text`, `tags`
 /// and `document.title`).
 enum WebAnnotations {
-    static func parseW3C(_ data: Data) -> Library {
-        parse(data) { json in
-            if let collection = json as? [String: Any] {
-                if let first = collection["first"] as? [String: Any], let items = first["items"] as? [Any] {
-                    return items
-                }
-                if let items = collection["items"] as? [Any] { return items }
-                return [collection]
+    static func parseW3C(_ text: String) -> Library {
+        parse(text) { json in
+            if case .object = json {
+                if let items = json["first"]?["items"]?.array { return items }
+                if let items = json["items"]?.array { return items }
+                return [json]
             }
-            return json as? [Any]
+            return json.array
         }
     }
 
-    static func parseHypothesis(_ data: Data) -> Library {
-        parse(data) { json in
+    static func parseHypothesis(_ text: String) -> Library {
+        parse(text) { json in
             // The h API's search answer has `rows`; the file Hypothesis's own export writes has
             // `annotations` beside `export_date` and `export_userid`.
-            if let page = json as? [String: Any] {
-                return page["rows"] as? [Any] ?? page["annotations"] as? [Any] ?? [page]
-            }
-            return json as? [Any]
+            if case .object = json { return json["rows"]?.array ?? json["annotations"]?.array ?? [json] }
+            return json.array
         }
     }
 
-    private static func parse(_ data: Data, items: (Any) -> [Any]?) -> Library {
+    /// Read with Margin's own JSON reader: Foundation's object graph of a large export held
+    /// several times the file's size.
+    private static func parse(_ text: String, items: (JSONValue) -> [JSONValue]?) -> Library {
         var library = Library()
-        guard let json = try? JSONSerialization.jsonObject(with: data), let list = items(json) else {
+        // A byte order mark is not JSON, but editors on Windows write one.
+        let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        guard let json = try? JSONValue.parse(body.utf8), let list = items(json) else {
             library.notUnderstood.append("the whole file (not JSON annotations)")
             return library
         }
         for (number, entry) in list.enumerated() {
-            guard let annotation = entry as? [String: Any], let read = Self.annotation(annotation) else {
+            guard case .object = entry, let read = Self.annotation(entry) else {
                 library.notUnderstood.append("item \(number + 1)")
                 continue
             }
@@ -50,29 +50,16 @@ enum WebAnnotations {
         return library
     }
 
-    private static func annotation(_ annotation: [String: Any]) -> (
+    private static func annotation(_ annotation: JSONValue) -> (
         item: LibraryItem, highlight: LibraryHighlight?, bookmark: LibraryBookmark?
     )? {
-        let targets: [[String: Any]]
-        if let list = annotation["target"] as? [[String: Any]] {
-            targets = list
-        } else if let one = annotation["target"] as? [String: Any] {
-            targets = [one]
-        } else {
-            targets = []
-        }
-        let target = targets.first
-        guard let source = (target?["source"] as? String) ?? (annotation["uri"] as? String) else { return nil }
-        let selectors: [[String: Any]] = {
-            if let list = target?["selector"] as? [[String: Any]] { return list }
-            if let one = target?["selector"] as? [String: Any] { return [one] }
-            return []
-        }()
-        let quote = selectors.first { $0["type"] as? String == "TextQuoteSelector" }
-        let position = selectors.first { $0["type"] as? String == "TextPositionSelector" }
-        let title =
-            ((annotation["document"] as? [String: Any])?["title"] as? [String])?.first
-            ?? (annotation["document"] as? [String: Any])?["title"] as? String
+        let target = annotation["target"]?.objects.first
+        guard let source = target?["source"]?.string ?? annotation["uri"]?.string else { return nil }
+        let selectors = target?["selector"]?.objects ?? []
+        let quote = selectors.first { $0["type"]?.string == "TextQuoteSelector" }
+        let position = selectors.first { $0["type"]?.string == "TextPositionSelector" }
+        let documentTitle = annotation["document"]?["title"]
+        let title = documentTitle?.array?.first?.string ?? documentTitle?.string
         let isURL = source.hasPrefix("http://") || source.hasPrefix("https://")
         var keyed = LibraryItem(url: isURL ? source : nil, title: title ?? (isURL ? source : "Imported annotations"))
         if !isURL {
@@ -83,35 +70,56 @@ enum WebAnnotations {
             if source.hasPrefix(margin) { keyed.articleID = String(source.dropFirst(margin.count)) }
         }
         // Bodies: a comment, a bookmark's label, and tags.
-        var bodies: [[String: Any]] = []
-        if let list = annotation["body"] as? [[String: Any]] {
-            bodies = list
-        } else if let one = annotation["body"] as? [String: Any] {
-            bodies = [one]
-        }
-        var comment = bodies.first { ($0["purpose"] as? String ?? "commenting") != "tagging" }?["value"] as? String
-        var tags = bodies.filter { $0["purpose"] as? String == "tagging" }.compactMap { $0["value"] as? String }
-        if let text = annotation["text"] as? String, !text.isEmpty { comment = text }
-        tags += annotation["tags"] as? [String] ?? []
-        let created = (annotation["created"] as? String).flatMap(LibraryDates.parse)
-        let start = position?["start"] as? Int
-        let id = (annotation["id"] as? String).map { $0.hasPrefix("urn:uuid:") ? String($0.dropFirst(9)) : $0 }
-        if annotation["motivation"] as? String == "bookmarking" {
+        let bodies = annotation["body"]?.objects ?? []
+        var comment = bodies.first { ($0["purpose"]?.string ?? "commenting") != "tagging" }?["value"]?.string
+        var tags = bodies.filter { $0["purpose"]?.string == "tagging" }.compactMap { $0["value"]?.string }
+        if let text = annotation["text"]?.string, !text.isEmpty { comment = text }
+        tags += annotation["tags"]?.array?.compactMap(\.string) ?? []
+        let created = annotation["created"]?.string.flatMap(LibraryDates.parse)
+        let start = position?["start"]?.wholeNumber
+        let id = annotation["id"]?.string.map { $0.hasPrefix("urn:uuid:") ? String($0.dropFirst(9)) : $0 }
+        if annotation["motivation"]?.string == "bookmarking" {
             var bookmark = LibraryBookmark(
                 location: start.map { "offset \($0)" } ?? "", position: start, label: comment)
             bookmark.createdAt = created
             return (keyed, nil, bookmark)
         }
-        guard let exact = quote?["exact"] as? String, !exact.isEmpty else { return nil }
+        guard let exact = quote?["exact"]?.string, !exact.isEmpty else { return nil }
         var highlight = LibraryHighlight(
             quote: exact, note: comment?.isEmpty == true ? nil : comment,
             location: id ?? start.map { "offset \($0)" } ?? "",
             position: start)
-        highlight.prefix = quote?["prefix"] as? String
-        highlight.suffix = quote?["suffix"] as? String
+        highlight.prefix = quote?["prefix"]?.string
+        highlight.suffix = quote?["suffix"]?.string
         highlight.createdAt = created
         highlight.tags = tags
         highlight.id = id
         return (keyed, highlight, nil)
+    }
+}
+
+extension JSONValue {
+    /// The items, when this is an array.
+    fileprivate var array: [JSONValue]? {
+        if case .array(let items) = self { items } else { nil }
+    }
+
+    /// The objects a member holds: one object, or those of a list (W3C allows either).
+    fileprivate var objects: [JSONValue] {
+        switch self {
+        case .object: [self]
+        case .array(let items): items.filter { if case .object = $0 { true } else { false } }
+        default: []
+        }
+    }
+
+    /// The value as an Int, when it is a whole number (written `12` or `12.0`).
+    fileprivate var wholeNumber: Int? {
+        switch self {
+        case .int(let value): Int(exactly: value)
+        case .uint(let value): Int(exactly: value)
+        case .double(let value): Int(exactly: value)
+        default: nil
+        }
     }
 }
