@@ -145,28 +145,26 @@ extension ContentExtractor {
 
     private func shouldRemove(_ node: HTMLElement, tag: String) -> Bool {
         let length = node.textLength
-        var isList = tag == "ul" || tag == "ol"
-        if !isList, length > 0 {
-            let listLength = node.descendants(["ul", "ol"]).reduce(0) { $0 + $1.textLength }
-            isList = Double(listLength) / Double(length) > 0.9
-        }
         if tag == "table" && node.isDataTable { return false }
         if node.hasAncestor("table", where: \.isDataTable) || node.hasAncestor("code") { return false }
         let weight = classWeight(node)
         if weight < 0 { return true }
         guard Self.commaCount(node) < 10 else { return false }
-        let paragraphs = node.count(["p"])
-        let images = node.count(["img"])
-        let items = node.count(["li"]) - 100
-        let inputs = node.count(["input"])
-        let headingDensity = Self.textDensity(node, ["h1", "h2", "h3", "h4", "h5", "h6"])
-        let embeds = node.count(["object", "embed", "iframe"])
+        let census = Census(node)
+        var isList = tag == "ul" || tag == "ol"
+        if !isList, length > 0 { isList = Double(census.listLength) / Double(length) > 0.9 }
+        let paragraphs = census.paragraphs
+        let images = census.images
+        let items = census.items - 100
+        let inputs = census.inputs
+        let headingDensity = length > 0 ? Double(census.headingLength) / Double(length) : 0
+        let embeds = census.embeds
         if length <= 16 {
             let lowered = node.innerText.lowercased()
             if Self.adWords.contains(lowered) || Self.loadingWords.contains(lowered) { return true }
         }
         let density = Self.linkDensity(node)
-        let textDensity = Self.textDensity(node, Self.textishTags)
+        let textDensity = length > 0 ? Double(census.textishLength) / Double(length) : 0
         let inFigure = node.hasAncestor("figure")
         let remove =
             (!inFigure && images > 1 && Double(paragraphs) / Double(images) < 0.5)
@@ -181,11 +179,52 @@ extension ContentExtractor {
         if isList && remove {
             // A list of images, one to each item, is a gallery: kept.
             if node.elements.contains(where: { $0.elements.count > 1 }) { return remove }
-            if images == node.count(["li"]) { return false }
+            if images == census.items { return false }
         }
         return remove
     }
 
+    /// What deciding on an element counts below it, in one walk instead of one per figure (a
+    /// page's nested blocks made that a walk per figure per level).
+    struct Census {
+        var paragraphs = 0
+        var images = 0
+        var items = 0
+        var inputs = 0
+        /// Objects, embeds and iframes.
+        var embeds = 0
+        /// The text of every list below, a nested list's again (as Readability sums it).
+        var listLength = 0
+        /// The text of the outermost headings below.
+        var headingLength = 0
+        /// The text of the outermost text-holding elements below (`textishTags`).
+        var textishLength = 0
+
+        init(_ node: HTMLElement) { walk(node, inHeading: false, inTextish: false) }
+
+        private mutating func walk(_ element: HTMLElement, inHeading: Bool, inTextish: Bool) {
+            for case .element(let child) in element.children {
+                let tag = child.tag
+                switch tag {
+                case "p": paragraphs += 1
+                case "img": images += 1
+                case "li": items += 1
+                case "input": inputs += 1
+                case "object", "embed", "iframe": embeds += 1
+                case "ul", "ol": listLength += child.textLength
+                default: break
+                }
+                let heading = !inHeading && ContentExtractor.headingTags.contains(tag)
+                if heading { headingLength += child.textLength }
+                let textish = !inTextish && ContentExtractor.textishTags.contains(tag)
+                if textish { textishLength += child.textLength }
+                walk(child, inHeading: inHeading || heading, inTextish: inTextish || textish)
+            }
+        }
+    }
+
+    /// Lists, not sets: a few short names compare faster than they hash.
+    static let headingTags = ["h1", "h2", "h3", "h4", "h5", "h6"]
     static let textishTags = ["span", "li", "td"] + blockTags.sorted()
     static let adWords: Set<String> = [
         "ad", "advertising", "advertisement", "pub", "publicité", "werb", "werbung", "广告", "реклама", "anuncio",
@@ -193,19 +232,4 @@ extension ContentExtractor {
     static let loadingWords: Set<String> = [
         "loading", "loading…", "loading...", "正在加载", "загрузка", "chargement", "cargando",
     ]
-
-    /// The share of an element's text inside descendants with `tags`.
-    static func textDensity(_ element: HTMLElement, _ tags: [String]) -> Double {
-        let length = element.textLength
-        guard length > 0 else { return 0 }
-        // Nested matches would count twice: only the outermost of each are measured.
-        var inside = 0
-        func walk(_ node: HTMLElement) {
-            for child in node.elements {
-                if tags.contains(child.tag) { inside += child.textLength } else { walk(child) }
-            }
-        }
-        walk(element)
-        return Double(inside) / Double(length)
-    }
 }
