@@ -17,11 +17,10 @@ public enum PageImporter {
         let metadata = PageMetadata(document.root)
         let title = metadata.title ?? ""
         guard
-            let (article, bodyByline, tree) = ContentExtractor.extract(
-                from: document, again: { try? HTMLDocument.parse(data) }, title: title,
-                bylineKnown: metadata.byline != nil)
+            let (article, bodyByline) = ContentExtractor.extract(
+                from: document, title: title, bylineKnown: metadata.byline != nil)
         else { throw .noReadableText }
-        let content = withExtendedLifetime(tree) { ArticleText.of(article) }
+        let content = withExtendedLifetime(document) { ArticleText.of(article) }
         guard !content.isEmpty else { throw .noReadableText }
         let pageURL = url ?? metadata.canonicalURL
         return ImportedArticle(

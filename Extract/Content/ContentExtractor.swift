@@ -30,30 +30,31 @@ struct ContentExtractor {
         bylineFound = bylineKnown
     }
 
-    /// The article element of `document` (which the first pass changes; each later pass, tried
-    /// while the text found is short, works on a copy `again` makes), with the tree that owns it
-    /// (keep it while the article is read); nil when no pass finds any text.
-    static func extract(
-        from document: HTMLDocument, again: () -> HTMLDocument?, title: String, bylineKnown: Bool
-    ) -> (article: HTMLElement, byline: String?, tree: HTMLTree)? {
-        var best: (article: HTMLElement, byline: String?, tree: HTMLTree, length: Int)?
+    /// The article element of `document`, which it changes (keep the document while the article
+    /// is read); nil when no pass finds any text. Each later pass, tried while the text found is
+    /// short, starts from the page as it was parsed: the tree is put back, not parsed again.
+    static func extract(from document: HTMLDocument, title: String, bylineKnown: Bool)
+        -> (article: HTMLElement, byline: String?)?
+    {
+        var best: (article: HTMLElement, byline: String?, length: Int)?
         var flags = Flags.all
-        var next: HTMLDocument? = document
-        for drop in [Flags.stripUnlikely, .weightClasses, .cleanConditionally, []] {
-            // Most pages need one pass: the copy for a second is made only when one is needed.
-            guard let page = next ?? again() else { break }
-            next = nil
-            var extractor = ContentExtractor(tree: page.tree, title: title, bylineKnown: bylineKnown)
+        let parsed = document.tree.snapshot()
+        for (pass, drop) in [Flags.stripUnlikely, .weightClasses, .cleanConditionally, []].enumerated() {
+            if pass > 0 { document.tree.restore(parsed) }
+            var extractor = ContentExtractor(tree: document.tree, title: title, bylineKnown: bylineKnown)
             extractor.flags = flags
-            if let article = extractor.grab(page.root) {
+            if let article = extractor.grab(document.root) {
                 let length = article.textLength
-                if length >= charThreshold { return (article, extractor.byline, page.tree) }
-                if length > (best?.length ?? 0) { best = (article, extractor.byline, page.tree, length) }
+                if length >= charThreshold { return (article, extractor.byline) }
+                // The next pass puts the tree back under it: the best so far is copied out.
+                if length > (best?.length ?? 0) {
+                    best = (article.copy(in: document.tree), extractor.byline, length)
+                }
             }
             if drop.isEmpty { break }
             flags.remove(drop)
         }
-        return best.map { ($0.article, $0.byline, $0.tree) }
+        return best.map { ($0.article, $0.byline) }
     }
 
     // MARK: - One pass

@@ -26,6 +26,27 @@ final class HTMLTree {
         elements.append(element)
         return element
     }
+
+    /// Every element's tag and children as they stand now, for `restore`. The children arrays
+    /// are shared until changed, so taking one copies no element.
+    struct Snapshot {
+        fileprivate let entries: [(element: HTMLElement, tag: String, children: [HTMLNode])]
+    }
+
+    /// The tree as it stands.
+    func snapshot() -> Snapshot {
+        Snapshot(entries: elements.map { ($0, $0.tag, $0.children) })
+    }
+
+    /// Puts every element of `snapshot` back as it was then, with nothing measured or scored:
+    /// what a new parse of the page would give, without parsing it again. Elements made since
+    /// are left out of it.
+    func restore(_ snapshot: Snapshot) {
+        for entry in snapshot.entries { entry.element.reset(tag: entry.tag, children: entry.children) }
+        for entry in snapshot.entries {
+            for case .element(let child) in entry.children { child.parent = entry.element }
+        }
+    }
 }
 
 /// An element of a parsed page. A class: extraction scores elements by identity, moves them
@@ -38,7 +59,7 @@ final class HTMLElement {
     /// search through them is faster than hashing.
     let attributes: [(name: String, value: String)]
     private(set) var children: [HTMLNode] = []
-    private(set) unowned var parent: HTMLElement?
+    fileprivate(set) unowned var parent: HTMLElement?
     /// `textSummary`, until the subtree changes (scoring reads lengths over and over).
     private var cachedTextSummary: TextSummary?
     /// `linkedTenths`, until the subtree changes.
@@ -73,6 +94,31 @@ final class HTMLElement {
         }
         children.append(node)
         textChanged()
+    }
+
+    /// Back to `tag` and `children`, unscored and unmeasured, with no parent (`HTMLTree.restore`
+    /// sets it).
+    fileprivate func reset(tag: String, children: [HTMLNode]) {
+        self.tag = tag
+        self.children = children
+        parent = nil
+        cachedTextSummary = nil
+        cachedLinkedTenths = nil
+        score = nil
+        isDataTable = false
+    }
+
+    /// A copy of this element and its subtree, made in `tree` (a restore of the tree leaves it
+    /// as it is).
+    func copy(in tree: HTMLTree) -> HTMLElement {
+        let copy = tree.element(tag, attributes: attributes)
+        copy.adopt(
+            children.map { child in
+                if case .element(let element) = child { .element(element.copy(in: tree)) } else { child }
+            })
+        copy.score = score
+        copy.isDataTable = isDataTable
+        return copy
     }
 
     /// Forgets the text lengths of this element and its ancestors.

@@ -115,6 +115,36 @@ struct PageTreeTests {
         #expect(ours == theirs, "\(Self.firstDifference(ours, theirs) ?? "")")
     }
 
+    /// Whether every element below `element` names its parent rightly.
+    static func parentsHold(_ element: HTMLElement) -> Bool {
+        element.elements.allSatisfy { $0.parent === element && parentsHold($0) }
+    }
+
+    @Test func aRestoredTreeIsTheParsedOneAgain() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: CorpusTests.corpus).sorted()
+        var restored = 0
+        for name in names {
+            let path = "\(CorpusTests.corpus)/\(name)/source.html"
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let document = try HTMLDocument.parse(data)
+            try withExtendedLifetime(document) {
+                let parsed = document.tree.snapshot()
+                // A pass cuts, moves, wraps and renames elements all over the page.
+                let article = ContentExtractor.extract(from: document, title: "", bylineKnown: false)
+                #expect(article != nil, "\(name): nothing extracted")
+                document.tree.restore(parsed)
+                let fresh = try Self.ourShape(data)
+                let shape = Self.shape(document.root)
+                #expect(shape == fresh, "\(name): \(Self.firstDifference(shape, fresh) ?? "")")
+                #expect(Self.parentsHold(document.root), "\(name): a parent is wrong")
+                #expect(document.root.textLength == (try HTMLDocument.parse(data)).root.textLength)
+            }
+            restored += 1
+        }
+        #expect(restored == 130)
+    }
+
     @Test func everyCorpusPageBuildsLibxml2sOwnTree() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: CorpusTests.corpus).sorted()
         var compared = 0
