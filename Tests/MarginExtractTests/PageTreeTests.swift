@@ -120,13 +120,19 @@ struct PageTreeTests {
         element.elements.allSatisfy { $0.parent === element && parentsHold($0) }
     }
 
-    @Test func aRestoredTreeIsTheParsedOneAgain() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: CorpusTests.corpus).sorted()
-        var restored = 0
-        for name in names {
+    /// Every corpus page's source, by name.
+    static func corpusPages() throws -> [(name: String, data: Data)] {
+        try FileManager.default.contentsOfDirectory(atPath: CorpusTests.corpus).sorted().compactMap { name in
             let path = "\(CorpusTests.corpus)/\(name)/source.html"
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            return (name, try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+    }
+
+    @Test func aRestoredTreeIsTheParsedOneAgain() throws {
+        let pages = try Self.corpusPages()
+        #expect(pages.count == 130)
+        for (name, data) in pages {
             let document = try HTMLDocument.parse(data)
             try withExtendedLifetime(document) {
                 let parsed = document.tree.snapshot()
@@ -140,23 +146,16 @@ struct PageTreeTests {
                 #expect(Self.parentsHold(document.root), "\(name): a parent is wrong")
                 #expect(document.root.textLength == (try HTMLDocument.parse(data)).root.textLength)
             }
-            restored += 1
         }
-        #expect(restored == 130)
     }
 
     @Test func everyCorpusPageBuildsLibxml2sOwnTree() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: CorpusTests.corpus).sorted()
-        var compared = 0
-        for name in names {
-            let path = "\(CorpusTests.corpus)/\(name)/source.html"
-            guard FileManager.default.fileExists(atPath: path) else { continue }
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let pages = try Self.corpusPages()
+        #expect(pages.count == 130)
+        for (name, data) in pages {
             let ours = try Self.ourShape(data)
             let theirs = try Self.libxml2Shape(data)
             #expect(ours == theirs, "\(name): \(Self.firstDifference(ours, theirs) ?? "")")
-            compared += 1
         }
-        #expect(compared == 130)
     }
 }
