@@ -7,7 +7,10 @@ import MarginShared
 /// The parser decides the tree (implied `<html>` and `<body>`, tags closed by others), so the tree
 /// is the one its own tree builder makes; reading the events instead spares making that tree, then
 /// copying and freeing it, which took half of the parse.
-final class HTMLTreeBuilder {
+///
+/// A struct that the parser reaches through a pointer: a class's stored properties cost a run-time
+/// exclusivity check on every access, and the callbacks touch them for every tag and text run.
+struct HTMLTreeBuilder {
     let tree = HTMLTree()
     /// The elements open, outermost first, each with the children read so far.
     private var open: [(element: HTMLElement, children: [HTMLNode])] = []
@@ -37,56 +40,63 @@ final class HTMLTreeBuilder {
             if let document = parser.pointee.myDoc { xmlFreeDoc(document) }
             htmlFreeParserCtxt(parser)
         }
-        let builder = HTMLTreeBuilder()
-        builder.parser = parser
+        let builder = UnsafeMutablePointer<HTMLTreeBuilder>.allocate(capacity: 1)
+        builder.initialize(to: HTMLTreeBuilder())
+        defer {
+            builder.deinitialize(count: 1)
+            builder.deallocate()
+        }
+        builder.pointee.parser = parser
         var handler = htmlSAXHandler()
         handler.startElement = { context, name, attributes in
             guard let context, let name else { return }
-            HTMLTreeBuilder.of(context).start(name, attributes)
+            HTMLTreeBuilder.of(context).pointee.start(name, attributes)
         }
         handler.endElement = { context, _ in
             guard let context else { return }
-            HTMLTreeBuilder.of(context).end()
+            HTMLTreeBuilder.of(context).pointee.end()
         }
         handler.characters = { context, characters, length in
             guard let context, let characters else { return }
-            HTMLTreeBuilder.of(context).read(characters, Int(length), isCDATA: false)
+            HTMLTreeBuilder.of(context).pointee.read(characters, Int(length), isCDATA: false)
         }
         handler.cdataBlock = { context, characters, length in
             guard let context, let characters else { return }
-            HTMLTreeBuilder.of(context).read(characters, Int(length), isCDATA: true)
+            HTMLTreeBuilder.of(context).pointee.read(characters, Int(length), isCDATA: true)
         }
         // A comment or processing instruction is a node of libxml2's tree: text on its two sides
         // stays two runs, as in that tree.
         handler.comment = { context, _ in
             guard let context else { return }
-            HTMLTreeBuilder.of(context).endText()
+            HTMLTreeBuilder.of(context).pointee.endText()
         }
         handler.processingInstruction = { context, _, _ in
             guard let context else { return }
-            HTMLTreeBuilder.of(context).endText()
+            HTMLTreeBuilder.of(context).pointee.endText()
         }
         withUnsafeBytes(of: &handler) { bytes in
             parser.pointee.sax.map {
                 UnsafeMutableRawPointer($0).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
             }
         }
-        parser.pointee.userData = Unmanaged.passUnretained(builder).toOpaque()
+        parser.pointee.userData = UnsafeMutableRawPointer(builder)
         htmlCtxtUseOptions(parser, options)
         if let converter = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(parser, converter) }
-        withExtendedLifetime(builder) { _ = htmlParseDocument(parser) }
-        if builder.tooDeep { throw .tooDeep(limit: HTMLDocument.maxDepth) }
-        builder.endText()
-        while !builder.open.isEmpty { builder.end() }
-        guard let root = builder.outermost.lazy.compactMap(\.element).first else { return nil }
-        return HTMLDocument(root: root, tree: builder.tree)
+        _ = htmlParseDocument(parser)
+        if builder.pointee.tooDeep { throw .tooDeep(limit: HTMLDocument.maxDepth) }
+        builder.pointee.endText()
+        while !builder.pointee.open.isEmpty { builder.pointee.end() }
+        guard let root = builder.pointee.outermost.lazy.compactMap(\.element).first else { return nil }
+        return HTMLDocument(root: root, tree: builder.pointee.tree)
     }
 
-    private static func of(_ context: UnsafeMutableRawPointer) -> HTMLTreeBuilder {
-        Unmanaged<HTMLTreeBuilder>.fromOpaque(context).takeUnretainedValue()
+    private static func of(_ context: UnsafeMutableRawPointer) -> UnsafeMutablePointer<HTMLTreeBuilder> {
+        context.assumingMemoryBound(to: HTMLTreeBuilder.self)
     }
 
-    private func start(_ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+    private mutating func start(
+        _ name: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
         endText()
         guard open.count < HTMLDocument.maxDepth else {
             tooDeep = true
@@ -113,27 +123,27 @@ final class HTMLTreeBuilder {
         open.append((tree.element(tag, attributes: kept), []))
     }
 
-    private func end() {
+    private mutating func end() {
         endText()
         guard let (element, children) = open.popLast() else { return }
         element.adopt(children)
         append(.element(element))
     }
 
-    private func read(_ characters: UnsafePointer<xmlChar>, _ length: Int, isCDATA: Bool) {
+    private mutating func read(_ characters: UnsafePointer<xmlChar>, _ length: Int, isCDATA: Bool) {
         if isCDATA != textIsCDATA { endText() }
         textIsCDATA = isCDATA
         text.append(contentsOf: UnsafeBufferPointer(start: characters, count: length))
     }
 
     /// Makes the text read so far a node.
-    private func endText() {
+    private mutating func endText() {
         guard !text.isEmpty else { return }
         append(.text(String(decoding: text, as: UTF8.self)))
         text.removeAll(keepingCapacity: true)
     }
 
-    private func append(_ node: HTMLNode) {
+    private mutating func append(_ node: HTMLNode) {
         if open.isEmpty {
             outermost.append(node)
         } else {

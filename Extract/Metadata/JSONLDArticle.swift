@@ -15,10 +15,11 @@ struct JSONLDArticle {
         "LiveBlogPosting", "DiscussionForumPosting", "TechArticle", "APIReference",
     ]
 
-    /// The first article a JSON-LD script of the page describes; `htmlTitle` decides between a
-    /// `name` and a `headline` that differ (some sites put their own name in `name`).
-    static func first(in root: HTMLElement, htmlTitle: () -> String) -> JSONLDArticle? {
-        for script in root.descendants(["script"]) where script["type"]?.lowercased() == "application/ld+json" {
+    /// The first article one of a page's `scripts` (in document order) describes in JSON-LD;
+    /// `htmlTitle` decides between a `name` and a `headline` that differ (some sites put their
+    /// own name in `name`).
+    static func first(in scripts: [HTMLElement], htmlTitle: () -> String) -> JSONLDArticle? {
+        for script in scripts where script["type"]?.lowercased() == "application/ld+json" {
             var text = script.textContent.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.hasPrefix("<![CDATA[") { text.removeFirst(9) }
             if text.hasSuffix("]]>") { text.removeLast(3) }

@@ -23,13 +23,18 @@ struct PageMetadata {
 
     /// The metadata of the page under `root`, read before extraction changes the tree.
     init(_ root: HTMLElement) {
-        let jsonLD = JSONLDArticle.first(in: root, htmlTitle: { PageTitle.fromTitleElement(root) })
+        // One walk finds every element read here.
+        let found = root.descendants(["meta", "link", "time", "script"])
+        let jsonLD = JSONLDArticle.first(
+            in: found.filter { $0.tag == "script" }, htmlTitle: { PageTitle.fromTitleElement(root) })
         var values: [String: String] = [:]
         var canonical: String?
         var contentLanguage: String?
         var time: String?
-        for element in root.descendants(["meta", "link", "time"]) {
+        for element in found {
             switch element.tag {
+            case "script":
+                continue
             case "meta":
                 Self.read(meta: element, into: &values)
                 if element["http-equiv"]?.lowercased() == "content-language" { contentLanguage = element["content"] }
