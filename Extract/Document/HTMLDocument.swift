@@ -3,7 +3,7 @@ import Foundation
 import MarginShared
 
 /// A page parsed by libxml2's HTML parser (the one lxml, readability-lxml and trafilatura build
-/// on), copied into a tree extraction can reshape.
+/// on), built from its events into a tree extraction can reshape.
 struct HTMLDocument {
     /// The `<html>` element.
     let root: HTMLElement
@@ -40,7 +40,8 @@ struct HTMLDocument {
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue)
 
-    /// libxml2's own parse of `data` (the caller frees it).
+    /// libxml2's own tree of `data` (the caller frees it): the benchmark's limit, and what the
+    /// tree built from the parser's events is tested against.
     static func libxml2Parse(_ data: Data, encoding: String) -> xmlDocPtr? {
         data.withUnsafeBytes { bytes in
             htmlReadMemory(
@@ -57,7 +58,7 @@ struct HTMLDocument {
     }
 
     /// The attributes extraction and the exports read; the rest (src, srcset, data-*, …) are
-    /// not copied, which halves what a page's copy allocates.
+    /// not kept, which halves what a page's tree allocates.
     static func isKept(attribute name: String) -> Bool {
         switch name {
         case "id", "class", "style", "hidden", "aria-hidden", "aria-modal", "role", "rel", "itemprop", "href",
