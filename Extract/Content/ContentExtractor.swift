@@ -19,7 +19,9 @@ struct ContentExtractor {
     /// What owns the page's elements, and those this pass makes.
     let tree: HTMLTree
     /// The article's title, so that a heading repeating it is not kept in the body.
-    var title: String
+    let title: String
+    /// The title's words, which every h1 and h2 is compared with.
+    private let titleWords: Set<String>
     /// The byline found in the body, when the page's metadata had none.
     private(set) var byline: String?
     private var bylineFound: Bool
@@ -27,6 +29,7 @@ struct ContentExtractor {
     init(tree: HTMLTree, title: String, bylineKnown: Bool) {
         self.tree = tree
         self.title = title
+        titleWords = PageTitle.words(title)
         bylineFound = bylineKnown
     }
 
@@ -292,7 +295,7 @@ struct ContentExtractor {
 
     private func isHeaderDuplicatingTitle(_ node: HTMLElement) -> Bool {
         guard node.tag == "h1" || node.tag == "h2", !title.isEmpty else { return false }
-        return PageTitle.similarity(title, node.innerText) > 0.75
+        return PageTitle.similarity(titleWords, node.innerText) > 0.75
     }
 
     // MARK: - Rules

@@ -79,7 +79,11 @@ struct HTMLDocument {
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
         if data.starts(with: [0xFF, 0xFE]) { return "UTF-16LE" }
         if data.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
-        if data.prefix(8192).contains(0) { throw .notText }
+        // memchr: the generic `contains` goes through Data's iterator a byte at a time.
+        let hasNUL = data.prefix(8192).withUnsafeBytes { head in
+            head.baseAddress.map { memchr($0, 0, head.count) != nil } ?? false
+        }
+        if hasNUL { throw .notText }
         if isValidUTF8(data) { return "UTF-8" }
         switch declaredCharset(data) {
         case nil:

@@ -67,14 +67,20 @@ enum PageTitle {
 
     /// How much of `b`'s wording `a` shares: 1 minus the share of `b`'s text in tokens `a` lacks.
     static func similarity(_ a: String, _ b: String) -> Double {
-        let tokensA = tokens(a)
+        similarity(words(a), b)
+    }
+
+    /// `similarity` with `a` given as its `words`, for a text compared with many.
+    static func similarity(_ wordsOfA: Set<String>, _ b: String) -> Double {
         let tokensB = tokens(b)
-        guard !tokensA.isEmpty, !tokensB.isEmpty else { return 0 }
-        let setA = Set(tokensA)
-        let unique = tokensB.filter { !setA.contains($0) }
+        guard !wordsOfA.isEmpty, !tokensB.isEmpty else { return 0 }
+        let unique = tokensB.filter { !wordsOfA.contains($0) }
         let distance = Double(unique.joined(separator: " ").count) / Double(tokensB.joined(separator: " ").count)
         return 1 - distance
     }
+
+    /// The distinct lowercased words of `text`.
+    static func words(_ text: String) -> Set<String> { Set(tokens(text)) }
 
     private static func tokens(_ text: String) -> [String] {
         text.lowercased().split { !HTMLText.isWordCharacter($0) }.map(String.init)
