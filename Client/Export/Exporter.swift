@@ -10,19 +10,66 @@ public enum Exporter {
 
     /// Exports `records` (articles, notes and bookmarks; deleted ones only in `json`).
     public static func export(_ records: [RecordState], format: Format, now: Date = Date()) -> String {
-        switch format {
-        case .json: json(records)
-        case .markdown: markdown(records)
-        case .w3c: w3c(records, now: now)
+        var text: [UInt8] = []
+        let sorted = records.sorted { $0.id < $1.id }
+        do {
+            try write(
+                format, now: now,
+                records: { (take) throws(StoreError) in for record in sorted { try take(record) } },
+                to: { text += $0 })
+        } catch {
+            // Neither the list nor the buffer fails.
+            preconditionFailure("an export in memory failed: \(error)")
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Writes an export as it reads the records, which `records` hands over in id order (as
+    /// often as the format needs: the W3C export reads them twice), and gives the text to `sink`
+    /// in pieces of about 64 KB. So the JSON and W3C exports of any library take bounded memory;
+    /// Markdown, grouped by article, is made whole.
+    public static func write(
+        _ format: Format, now: Date = Date(),
+        records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void,
+        to sink: ([UInt8]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        // The pieces are handed on from inside `records`' walk, which never keeps the closure.
+        try withoutActuallyEscaping(sink) { (sink) throws(StoreError) in
+            try write(format, now: now, records: records, escapingSink: sink)
         }
     }
 
-    /// The complete, lossless state: every record with its version vector, siblings and tombstones.
-    static func json(_ records: [RecordState]) -> String {
-        let sorted = records.sorted { $0.id < $1.id }
-        let lines = sorted.map { String(decoding: WireFormat.encode($0), as: UTF8.self) }
-        return "{\"format\":\"margin-export\",\"version\":1,\"records\":[\n" + lines.joined(separator: ",\n") + "\n]}\n"
+    private static func write(
+        _ format: Format, now: Date, records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void,
+        escapingSink sink: @escaping ([UInt8]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        var writer = JSONWriter(capacity: chunkSize + 4096)
+        switch format {
+        case .json:
+            writer.raw("{\"format\":\"margin-export\",\"version\":1,\"records\":[\n")
+            var first = true
+            try records { record throws(StoreError) in
+                if !first { writer.raw(",\n") }
+                first = false
+                writer.raw(bytes: WireFormat.encode(record))
+                if writer.bytes.count >= chunkSize {
+                    try sink(writer.bytes)
+                    writer.removeAll()
+                }
+            }
+            writer.raw("\n]}\n")
+        case .markdown:
+            var all: [RecordState] = []
+            try records { all.append($0) }
+            writer.raw(bytes: markdown(all).utf8)
+        case .w3c:
+            try w3c(into: &writer, now: now, records: records, sink: sink)
+        }
+        try sink(writer.bytes)
     }
+
+    /// How much text an export gathers before handing it on.
+    static let chunkSize = 1 << 16
 
     static func markdown(_ records: [RecordState]) -> String {
         let live = records.filter { !$0.isDeleted }
@@ -53,15 +100,22 @@ public enum Exporter {
     }
 
     /// The notes and bookmarks as one Web Annotation collection, each annotation written as it is
-    /// made: building the whole document first, in Foundation's object graph, held several times
+    /// read: building the whole document first, in Foundation's object graph, held several times
     /// the export's size.
-    static func w3c(_ records: [RecordState], now: Date) -> String {
-        let live = records.filter { !$0.isDeleted }
-        let articles = Dictionary(
-            live.filter { $0.kind == .article }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    private static func w3c(
+        into writer: inout JSONWriter, now: Date,
+        records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void,
+        sink: @escaping ([UInt8]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        // An annotation's target is its article's address: the articles' are read first.
+        var addresses: [String: String] = [:]
+        try records { record in
+            if record.kind == .article, !record.isDeleted, let url = record.string("url") {
+                addresses[record.id] = url
+            }
+        }
         let collectionID = "urn:margin:export:\(Int64(now.timeIntervalSince1970 * 1000))"
         // The members in sorted order, as the layout of `JSONWriter.pretty` has them.
-        var writer = JSONWriter(capacity: 1 << 16)
         writer.raw("{\n")
         writer.indent(1)
         writer.raw("\"@context\" : ")
@@ -76,12 +130,18 @@ public enum Exporter {
         writer.indent(2)
         writer.raw("\"items\" : [\n")
         var total = 0
-        for record in live.filter({ $0.kind != .article }).sorted(by: { $0.id < $1.id }) {
-            guard let item = annotation(record, article: record.articleID.flatMap { articles[$0] }) else { continue }
+        try records { record throws(StoreError) in
+            guard record.kind != .article, !record.isDeleted,
+                let item = annotation(record, address: record.articleID.flatMap { addresses[$0] })
+            else { return }
             if total > 0 { writer.raw(",\n") }
             writer.indent(3)
             writer.pretty(item, depth: 3)
             total += 1
+            if writer.bytes.count >= chunkSize {
+                try sink(writer.bytes)
+                writer.removeAll()
+            }
         }
         writer.raw("\n")
         writer.indent(2)
@@ -104,10 +164,9 @@ public enum Exporter {
         writer.raw(",\n")
         writer.indent(1)
         writer.raw("\"type\" : \"AnnotationCollection\"\n}\n")
-        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    private static func annotation(_ record: RecordState, article: RecordState?) -> JSONValue? {
+    private static func annotation(_ record: RecordState, address: String?) -> JSONValue? {
         guard let anchor = record.anchor(), let articleID = record.articleID else { return nil }
         var bodies: [JSONValue] = []
         let motivation: String
@@ -134,7 +193,7 @@ public enum Exporter {
             bodies.append(
                 .object([("type", .string("TextualBody")), ("value", .string(tag)), ("purpose", .string("tagging"))]))
         }
-        let source = article?.string("url") ?? "urn:margin:article:\(articleID)"
+        let source = address ?? "urn:margin:article:\(articleID)"
         var result: [(String, JSONValue)] = [
             ("id", .string("urn:uuid:\(record.id)")),
             ("type", .string("Annotation")),

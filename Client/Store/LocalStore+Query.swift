@@ -118,6 +118,24 @@ extension LocalStore {
         try read { db in try String.fetchAll(db, sql: "SELECT id FROM records") }
     }
 
+    /// Every record in id order, or with `article` that article's and its notes' and bookmarks',
+    /// each decoded only when `body` takes it: an export of any size holds one at a time.
+    public func forEachRecord(
+        article: String? = nil, _ body: (RecordState) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        try read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT id, state FROM records WHERE ? IS NULL OR id = ? OR article_id = ? ORDER BY id",
+                arguments: [article, article, article])
+            while let row = try rows.next() {
+                let id: String = row[0]
+                let state: Data = row[1]
+                try body(try Self.decodeStored(state, id: id))
+            }
+        }
+    }
+
     /// Every record, deleted ones included, sorted by id: the complete state.
     public func allRecords() throws(StoreError) -> [RecordState] {
         try read { db in

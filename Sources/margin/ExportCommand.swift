@@ -26,20 +26,53 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let store = try profile.open()
-        var records = try store.allRecords()
-        if let article {
-            let id = try store.resolveID(article, kind: .article)
-            records = records.filter { $0.id == id || $0.articleID == id }
+        let articleID = try article.map { try store.resolveID($0, kind: .article) }
+        let records = { (take: (RecordState) throws(StoreError) -> Void) throws(StoreError) in
+            try store.forEachRecord(article: articleID, take)
         }
-        let text = Exporter.export(records, format: format)
-        if let output {
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandFailure(ExitCodes.cannotCreate, "cannot write \(output): \(error.localizedDescription)")
+        guard let output else {
+            try write(records, to: FileHandle.standardOutput, named: "standard output")
+            return
+        }
+        // Written beside the file, then moved over it: a failed export leaves the old one whole.
+        let partial = output + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: partial, contents: nil),
+            let handle = FileHandle(forWritingAtPath: partial)
+        else { throw CommandFailure(ExitCodes.cannotCreate, "cannot write \(output): cannot create the file") }
+        do {
+            try write(records, to: handle, named: output)
+            try handle.close()
+            guard rename(partial, output) == 0 else {
+                throw CommandFailure(
+                    ExitCodes.cannotCreate, "cannot write \(output): \(String(cString: strerror(errno)))")
             }
-        } else {
-            print(text, terminator: "")
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            if let failure = error as? CommandFailure { throw failure }
+            if let failure = error as? StoreError { throw failure }
+            throw CommandFailure(ExitCodes.cannotCreate, "cannot write \(output): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes the export to `handle` as it is made.
+    private func write(
+        _ records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void, to handle: FileHandle,
+        named name: String
+    ) throws {
+        var failure: (any Error)?
+        do {
+            try Exporter.write(format, records: records) { (text) throws(StoreError) in
+                do {
+                    try handle.write(contentsOf: text)
+                } catch {
+                    failure = error
+                    throw StoreError(.io, "cannot write \(name)")
+                }
+            }
+        } catch {
+            guard let failure else { throw error }
+            throw CommandFailure(ExitCodes.cannotCreate, "cannot write \(name): \(failure.localizedDescription)")
         }
     }
 }

@@ -5,8 +5,9 @@ import Testing
 @testable import MarginClient
 
 /// The W3C export, written annotation by annotation, is the document Foundation's JSON writer
-/// made of the same collection, byte for byte.
-struct W3CExportTests {
+/// made of the same collection, byte for byte; and an export streamed from the store is the
+/// export made in memory.
+struct ExportTests {
     /// The collection as the export built it before it was written as it goes: every annotation
     /// in one Foundation object graph, serialised at the end.
     static func foundationExport(_ records: [RecordState], now: Date) -> String {
@@ -86,6 +87,38 @@ struct W3CExportTests {
         let export = Exporter.export(records, format: .w3c, now: now)
         #expect(export == Self.foundationExport(records, now: now))
         #expect(export.contains("\"total\" : 5"))
+    }
+
+    @Test(arguments: Exporter.Format.allCases)
+    func anExportStreamedFromTheStoreIsTheExportInMemory(format: Exporter.Format) throws {
+        let store = try LocalStore(home: temporaryHome())
+        let articles = try seedArticles()
+        _ = try store.importArticles([articles[0]])
+        let other = try store.importArticles([
+            ImportedArticle(url: "https://example.com/other", title: "Other", content: "Another text, with potash.")
+        ])[0].article.id
+        // Enough text for several pieces of the stream.
+        let long = String(repeating: "a long comment ", count: 40)
+        for number in 0..<120 {
+            _ = try store.addNote(
+                article: articles[0].id, quote: number.isMultiple(of: 2) ? "potash" : "Belarus",
+                body: "\(number): \(long)", color: nil, tags: ["t\(number % 3)"])
+        }
+        _ = try store.addNote(article: other, quote: "potash", body: "elsewhere", color: nil, tags: [])
+        let now = Date(timeIntervalSince1970: 1_765_000_000)
+        for article in [nil, articles[0].id] {
+            var pieces: [[UInt8]] = []
+            try Exporter.write(
+                format, now: now,
+                records: { (take) throws(StoreError) in try store.forEachRecord(article: article, take) },
+                to: { pieces.append($0) })
+            let records = try store.allRecords().filter {
+                article == nil || $0.id == article || $0.articleID == article
+            }
+            #expect(
+                String(decoding: pieces.joined(), as: UTF8.self) == Exporter.export(records, format: format, now: now))
+            if format != .markdown { #expect(pieces.count > 1, "\(format): one piece only") }
+        }
     }
 
     @Test func anExportWithoutNotesIsFoundationsToo() throws {
