@@ -68,17 +68,35 @@ import Testing
     }
 
     /// Returns once a session of the database at `url` waits for a row lock (polled: the wait is
-    /// a state of the server, observed, not assumed after a delay).
+    /// a state of the server, observed, not assumed after a delay). Polled over a connection of
+    /// its own, not with `psql`: a child process waited for blocks a thread of the cooperative
+    /// pool, which on 2 cores has 2, and the push this test waits for needs one to take its
+    /// connection in time.
     static func waitForALockWait(_ url: String) async throws {
-        let database = try PostgresDatabaseURL(url).database
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let waiting = try StoreBackend.psql(
-                url,
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)' AND wait_event_type = 'Lock'")
-            if waiting.trimmingCharacters(in: .whitespacesAndNewlines) != "0" { return }
+        let watcher = try await PostgresConnection.connect(
+            configuration: Self.configuration(url), id: 8, logger: Logger(label: "watcher"))
+        let seen: Bool
+        do {
+            seen = try await lockWaitSeen(on: watcher, within: .seconds(30))
+        } catch {
+            try? await watcher.close()
+            throw error
+        }
+        try await watcher.close()
+        guard seen else { throw HarnessError("no push came to wait on the rival's lock within 30 s") }
+    }
+
+    private static func lockWaitSeen(on watcher: PostgresConnection, within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let rows = try await watcher.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                logger: Self.logger)
+            var waiting: Int64 = 0
+            for try await count in rows.decode(Int64.self) { waiting = count }
+            if waiting > 0 { return true }
             try await Task.sleep(for: .milliseconds(5))
         }
-        throw HarnessError("no push came to wait on the rival's lock within 30 s")
+        return false
     }
 }
