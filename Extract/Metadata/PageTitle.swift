@@ -1,6 +1,6 @@
 /// The article's title as the page's `<title>` gives it, with the site's part cut off.
 enum PageTitle {
-    private static let separators: Set<Character> = ["|", "-", "\\", "/", ">", "»"]
+    private static let separators: Set<Character> = ["|", "-", "–", "—", "\\", "/", ">", "»"]
     private static let hierarchical: Set<Character> = ["\\", "/", ">", "»"]
 
     /// The `<title>` text, collapsed.

@@ -65,6 +65,13 @@ struct PageImportTests {
         let article = try Self.page(
             "<p>\(Self.prose("One"))</p>", head: "<title>Markets rally as inflation cools - The Example Times</title>")
         #expect(article.title == "Markets rally as inflation cools")
+        // En and em dashes separate a site's name as often (as current Readability cuts them).
+        for dash in ["–", "—"] {
+            let dashed = try Self.page(
+                "<p>\(Self.prose("One"))</p>", head: "<title>Markets rally as inflation cools \(dash) The Times</title>"
+            )
+            #expect(dashed.title == "Markets rally as inflation cools")
+        }
     }
 
     @Test func furnitureIsLeftOut() throws {
