@@ -165,25 +165,66 @@ public enum ArticleImporter {
         sources[abbreviation] ?? abbreviation
     }
 
-    private static let dateFormats = [
-        "MMMM d, yyyy", "MMM. d, yyyy", "MMM d, yyyy", "d MMMM yyyy", "d MMM yyyy", "yyyy-MM-dd", "EEEE, MMMM d, yyyy",
-    ]
-
-    /// A line that is only a date, as UTC midnight in milliseconds.
+    /// A line that is only a date, as UTC midnight in milliseconds: `March 4, 2025`, `Mar. 4,
+    /// 2025`, `Sept. 4, 2025`, `Tuesday, March 4, 2025`, `4 March 2025`, `4 Mar 2025` or
+    /// `2025-03-04`, English month names in any case; a year has four digits.
+    ///
+    /// Read by hand: Foundation's `DateFormatter` leaked memory on every parse on Linux (found by
+    /// the importer's fuzz target) and cost more than the rest of a text's header.
     static func parseDate(_ line: String) -> Int64? {
-        let text = line.trimmingCharacters(in: .whitespaces)
+        let text = line.trimmedOfWhitespace
         guard text.count <= 40, text.contains(where: \.isNumber) else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        for format in dateFormats {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        if text.utf8.count == 10, let midnight = LibraryDates.iso(text) { return midnight }
+        var words = text.lowercased().split(separator: " ", omittingEmptySubsequences: true)
+        // A weekday first, a comma after it or none, then a month without a dot:
+        // "Tuesday, March 4, 2025".
+        var weekday = false
+        if words.count == 4, weekdays.contains(String(words[0].hasSuffix(",") ? words[0].dropLast() : words[0])) {
+            words.removeFirst()
+            weekday = true
         }
-        // "Sept." is how many papers shorten September.
-        if text.hasPrefix("Sept. ") { return parseDate("Sep. " + text.dropFirst(6)) }
-        return nil
+        guard words.count == 3, let year = digits(words[2], count: 4...4) else { return nil }
+        let day: Int
+        let month: Int
+        // The comma after the day may be left out: "March 4 2025".
+        if !(weekday && words[0].hasSuffix(".")), let named = monthNumber(words[0]),
+            let number = digits(words[1].hasSuffix(",") ? words[1].dropLast() : words[1], count: 1...2)
+        {
+            (month, day) = (named, number)
+        } else if !weekday, let number = digits(words[0], count: 1...2), !words[1].hasSuffix("."),
+            let named = monthNumber(words[1])
+        {
+            (month, day) = (named, number)
+        } else {
+            return nil
+        }
+        guard let days = CalendarDay(year: year, month: month, day: day)?.daysSince1970 else { return nil }
+        return Int64(days) * 86_400_000
     }
+
+    /// `text` as a number when it is `count` ASCII digits and nothing else.
+    private static func digits(_ text: Substring, count: ClosedRange<Int>) -> Int? {
+        guard count.contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
+    }
+
+    /// The month a word names: its whole English name, or three letters with a dot or none
+    /// ("Sept." too, as many papers shorten September).
+    private static func monthNumber(_ word: Substring) -> Int? {
+        if let index = monthNames.firstIndex(of: String(word)) { return index + 1 }
+        let short = word.hasSuffix(".") ? word.dropLast() : word
+        if short == "sept" { return 9 }
+        guard short.count == 3 else { return nil }
+        return monthNames.firstIndex { $0.hasPrefix(short) }.map { $0 + 1 }
+    }
+
+    private static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+    private static let weekdays: Set<String> = [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    ]
 
     /// An ISO 8601 date or time (or a date line) as milliseconds since 1970, UTC.
     public static func parseISODate(_ text: String) -> Int64? {

@@ -75,3 +75,71 @@ func seedDocument() throws -> Data {
         #expect(try WireFormat.decode(WireFormat.encode(record)) == record)
     }
 }
+
+/// The hand-written reader of a text's date lines agrees with the `DateFormatter` layouts it
+/// replaced, on every month, day shape and layout, and on near misses.
+@Suite struct DateLineTests {
+    /// The layouts as Foundation read them before (the oracle).
+    static func formatterDate(_ line: String) -> Int64? {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        guard text.count <= 40, text.contains(where: \.isNumber) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for format in [
+            "MMMM d, yyyy", "MMM. d, yyyy", "MMM d, yyyy", "d MMMM yyyy", "d MMM yyyy", "yyyy-MM-dd",
+            "EEEE, MMMM d, yyyy",
+        ] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        }
+        if text.hasPrefix("Sept. ") { return formatterDate("Sep. " + text.dropFirst(6)) }
+        return nil
+    }
+
+    static var lines: [String] {
+        let full = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        var months = full + full.map { String($0.prefix(3)) } + full.map { String($0.prefix(3)) + "." } + ["Sept."]
+        months += months.map { $0.lowercased() } + months.map { $0.uppercased() }
+        var lines: [String] = []
+        for month in months {
+            for day in ["1", "04", "9", "28", "30", "31"] {
+                lines += ["\(month) \(day), 2025", "\(day) \(month) 1999", "Tuesday, \(month) \(day), 2025"]
+            }
+        }
+        return lines + [
+            "2025-03-04", "2025-02-30", " March 4, 2025 ", "March 4 2025", "4 March, 2025", "March 4, 25",
+            "Mar 4th, 2025", "March +4, 2025", "Marchy 4, 2025", "March 4, 2025 at noon", "Tuesday March 4, 2025",
+            "Thursday, 4 March 2025", "4 Sept. 2025", "Sept 4, 2025", "4 Mar. 2025",
+        ]
+    }
+
+    /// Where the two part on purpose: "Sept." in any case, and "Sept" without its dot, read as
+    /// September; a two-digit year, which the formatter read as a year of the first century, is
+    /// no date.
+    static func isDeliberate(_ line: String) -> Bool {
+        let lowered = line.lowercased()
+        return lowered.hasPrefix("sept.") || lowered.hasPrefix("sept ") || line.hasSuffix(", 25")
+    }
+
+    @Test func partingOnPurpose() {
+        #expect(ArticleImporter.parseDate("sept. 4, 2025") == ArticleImporter.parseDate("September 4, 2025"))
+        #expect(ArticleImporter.parseDate("Sept 4, 2025") == ArticleImporter.parseDate("September 4, 2025"))
+        #expect(ArticleImporter.parseDate("September 4, 2025") == 1_756_944_000_000)
+        #expect(ArticleImporter.parseDate("March 4, 25") == nil)
+    }
+
+    @Test func theHandWrittenReaderReadsWhatTheFormatterRead() {
+        var differences: [String] = []
+        for line in Self.lines
+        where !Self.isDeliberate(line) && ArticleImporter.parseDate(line) != Self.formatterDate(line) {
+            differences.append(
+                "\(line): \(ArticleImporter.parseDate(line).map(String.init) ?? "nil") against \(Self.formatterDate(line).map(String.init) ?? "nil")"
+            )
+        }
+        #expect(differences.isEmpty, "\(differences.count) differ: \(differences.prefix(40))")
+    }
+}
