@@ -52,10 +52,7 @@ public enum Exporter {
                 if !first { writer.raw(",\n") }
                 first = false
                 writer.raw(bytes: WireFormat.encode(record))
-                if writer.bytes.count >= chunkSize {
-                    try sink(writer.bytes)
-                    writer.removeAll()
-                }
+                try handOnIfFull(&writer, to: sink)
             }
             writer.raw("\n]}\n")
         case .markdown:
@@ -70,6 +67,15 @@ public enum Exporter {
 
     /// How much text an export gathers before handing it on.
     static let chunkSize = 1 << 16
+
+    /// Hands what `writer` holds to `sink` once it holds a piece's worth.
+    private static func handOnIfFull(
+        _ writer: inout JSONWriter, to sink: ([UInt8]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        guard writer.bytes.count >= chunkSize else { return }
+        try sink(writer.bytes)
+        writer.removeAll()
+    }
 
     static func markdown(_ records: [RecordState]) -> String {
         let live = records.filter { !$0.isDeleted }
@@ -138,10 +144,7 @@ public enum Exporter {
             writer.indent(3)
             writer.pretty(item, depth: 3)
             total += 1
-            if writer.bytes.count >= chunkSize {
-                try sink(writer.bytes)
-                writer.removeAll()
-            }
+            try handOnIfFull(&writer, to: sink)
         }
         writer.raw("\n")
         writer.indent(2)

@@ -118,8 +118,9 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends `value` laid out as Foundation's `JSONSerialization` lays out `.prettyPrinted` and
-    /// `.sortedKeys` output: two spaces an indent level, `"key" : value`, members by key; `depth`
-    /// is the indent level the value starts at.
+    /// `.sortedKeys` output: two spaces an indent level, `"key" : value`, members in `String`
+    /// order (Foundation's own for the lowercase ASCII keys the exports write; keys with capitals
+    /// or digits may sort otherwise there); `depth` is the indent level the value starts at.
     public mutating func pretty(_ value: JSONValue, depth: Int = 0) {
         switch value {
         case .array(let items):
