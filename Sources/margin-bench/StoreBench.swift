@@ -109,14 +109,14 @@ struct StoreBench: ParsableCommand {
         }
     }
 
-    /// The raw cost: the same rows through the C API with prepared statements, in one transaction
-    /// or one per `perTransaction` rows (as a sync commits each page).
-    /// Inserts the rows into a new file with plain SQLite: WAL by default; `journal` names another
-    /// journal mode (a bulk load into an empty file may use the cheapest that still survives a
-    /// crash by starting over), and `indexesAfter` builds the secondary indexes after the rows.
+    /// The raw cost: the same rows through the C API with prepared statements, into a new file, in
+    /// one transaction or one per `perTransaction` rows (as a sync commits each page). WAL by
+    /// default; `journal` names another journal mode (a bulk load into an empty file may use the
+    /// cheapest that still survives a crash by starting over), `indexesAfter` builds the secondary
+    /// indexes after the rows, and `pageSize` is the file's page size (SQLite's default, 4 KB).
     func rawInsert(
         _ states: [RecordState], blobs: [Data], fts: Bool, perTransaction: Int = .max, journal: String = "WAL",
-        indexesAfter: Bool = false
+        indexesAfter: Bool = false, pageSize: Int = 4_096
     ) throws {
         let folder = scratch("raw")
         let path = folder + "/raw.sqlite"
@@ -126,7 +126,7 @@ struct StoreBench: ParsableCommand {
         guard sqlite3_open(path, &db) == SQLITE_OK else { throw ValidationError("cannot open \(path)") }
         defer { sqlite3_close(db) }
         func exec(_ sql: String) { sqlite3_exec(db, sql, nil, nil, nil) }
-        exec("PRAGMA journal_mode = \(journal); PRAGMA synchronous = NORMAL")
+        exec("PRAGMA page_size = \(pageSize); PRAGMA journal_mode = \(journal); PRAGMA synchronous = NORMAL")
         let indexes = """
             CREATE INDEX records_by_article ON records(article_id) WHERE article_id IS NOT NULL;
             CREATE INDEX records_by_kind ON records(kind, created_at);

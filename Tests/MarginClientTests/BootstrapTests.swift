@@ -62,4 +62,47 @@ struct BootstrapTests {
         try sharedStore.endBootstrap()
         #expect(try Self.indexes(shared) == Self.all)
     }
+
+    /// A new store is made with 16 KB pages, which hold a dozen records where 4 KB held two; a
+    /// store made with SQLite's 4 KB pages opens, keeps them and takes records as before.
+    @Test func aNewStoreHasLargePagesAndAnOldOneKeepsItsOwn() throws {
+        let replica = ReplicaID("pagetest")!
+        let notes = try (0..<500).map { index in
+            var note = RecordState(id: "n-\(index)", kind: .note, articleID: "a-1")
+            let quote = String(repeating: "quoted text ", count: 25)
+            try note.edit(
+                [
+                    .set("anchor", .anchor(Anchor(exact: quote, prefix: "", suffix: "", start: 0, end: 300))),
+                    .set("body", .string(String(repeating: "a comment on it ", count: 19))),
+                ],
+                by: replica, at: Timestamp(wallMillis: 1_700_000_000_000 + Int64(index), logical: 0, replica: replica))
+            return note
+        }
+        let fresh = temporaryHome()
+        do {
+            let store = try LocalStore(home: fresh)
+            #expect(try store.beginBootstrap())
+            try store.apply(notes, cursor: "e.1")
+            try store.endBootstrap()
+        }
+        let old = temporaryHome()
+        try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 4096") }
+            _ = try DatabasePool(path: old + "/margin.sqlite", configuration: configuration)
+        }
+        do {
+            let store = try LocalStore(home: old)
+            try store.apply(notes, cursor: "e.1")
+        }
+        func pages(_ home: String) throws -> (size: Int, records: Int) {
+            try DatabaseQueue(path: home + "/margin.sqlite").read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA page_size")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM records")!)
+            }
+        }
+        #expect(try pages(fresh).size == 16_384)
+        #expect(try pages(old).size == 4_096)
+        #expect(try pages(fresh).records == 500 && pages(old).records == 500)
+    }
 }
