@@ -95,7 +95,8 @@ struct SyncBench: AsyncParsableCommand {
                     }
                     report.add(
                         Measurement(
-                            name: "limit: bulk load (new file, indexes after), \(pageSize / 1_024) KB pages, journal \(journal)",
+                            name:
+                                "limit: bulk load (new file, indexes after), \(pageSize / 1_024) KB pages, journal \(journal)",
                             records: count, seconds: bulk))
                     // They trade places from run to run.
                     bulkLoad[count] = max(bulkLoad[count] ?? 0, Double(count) / bulk)

@@ -98,7 +98,10 @@ struct BootstrapTests {
         }
         func pages(_ home: String) throws -> (size: Int, records: Int) {
             try DatabaseQueue(path: home + "/margin.sqlite").read { db in
-                (try Int.fetchOne(db, sql: "PRAGMA page_size")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM records")!)
+                (
+                    try Int.fetchOne(db, sql: "PRAGMA page_size")!,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM records")!
+                )
             }
         }
         #expect(try pages(fresh).size == 16_384)
