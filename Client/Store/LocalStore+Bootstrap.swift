@@ -16,14 +16,15 @@ extension LocalStore {
     /// record already.
     ///
     /// The secondary indexes are dropped, so that each pulled row is written without its index
-    /// entries and each index is built once, sorted, at the end. And when no other connection has
-    /// the file open, the store leaves WAL for a rollback journal: a write-ahead log writes every
-    /// new page twice (into the log, then into the file), while a rollback journal keeps only the
-    /// few pages a commit changes in place, and the appended ones go straight into the file. Each
-    /// page still commits on its own, so a crash loses at most the page in flight. Reads and edits
-    /// stay correct meanwhile (only slower); another process that opens the store puts it back in
-    /// WAL, as every open does, and this connection follows. `endBootstrap`, or the next open after
-    /// a crash, builds the indexes again and returns to WAL.
+    /// entries and each index is built once, sorted, at the end, when the pulled records are also
+    /// queued for search in one pass. And when no other connection has the file open, the store
+    /// leaves WAL for a rollback journal: a write-ahead log writes every new page twice (into the
+    /// log, then into the file), while a rollback journal keeps only the few pages a commit changes
+    /// in place, and the appended ones go straight into the file. Each page still commits on its
+    /// own, so a crash loses at most the page in flight. Reads and edits stay correct meanwhile
+    /// (only slower); another process that opens the store puts it back in WAL, as every open does,
+    /// and this connection follows. `endBootstrap`, or the next open after a crash, builds the
+    /// indexes again, queues the search entries and returns to WAL.
     func beginBootstrap() throws(StoreError) -> Bool {
         let empty = try write { db in
             guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records)")! else { return false }
@@ -74,7 +75,22 @@ extension LocalStore {
         }
     }
 
+    /// Builds the secondary indexes that are missing; after a first sync (ended, or killed and the
+    /// store opened again), first queues the search entries of every record it inserted.
     static func ensureIndexes(_ db: Database) throws {
+        if try isBulkLoading(db) {
+            // One sorted pass here instead of a backlog row written beside every pulled record
+            // (re-queueing a record edited here meanwhile only indexes it again).
+            try db.execute(sql: "INSERT OR IGNORE INTO search_backlog (rowid) SELECT rowid FROM records")
+        }
         for sql in secondaryIndexes { try db.execute(sql: sql) }
+    }
+
+    /// Whether a first sync is filling the store: its indexes are dropped until it ends.
+    static func isBulkLoading(_ db: Database) throws -> Bool {
+        try !(Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'records_by_kind')"))
+            ?? true)
     }
 }

@@ -98,11 +98,13 @@ extension LocalStore {
             // A version kept aside earlier is dropped once a later one merges.
             let anyAside =
                 try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM unapplied)")) ?? false
+            // A first sync queues the search entries of the records it inserts all at once, at its end.
+            let queueing = try !Self.isBulkLoading(db)
             for record in records {
                 let remote = record.state
                 // Most records of a big pull are new here: one insert, no read, no merge.
                 let remoteConflicts = remote.conflicts.count
-                if try Self.insertIfNew(db, remote, bytes: record.bytes, conflicts: remoteConflicts) {
+                if try Self.insertIfNew(db, remote, bytes: record.bytes, conflicts: remoteConflicts, queueing: queueing) {
                     outcome.changed += 1
                     outcome.newConflicts += remoteConflicts
                     if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }

@@ -74,7 +74,9 @@ extension LocalStore {
 
     /// Inserts a record this store does not hold yet, as its canonical `bytes`, queueing its
     /// search entry; returns false (writing nothing) when the store already holds it.
-    static func insertIfNew(_ db: Database, _ state: RecordState, bytes: [UInt8], conflicts: Int) throws -> Bool {
+    static func insertIfNew(
+        _ db: Database, _ state: RecordState, bytes: [UInt8], conflicts: Int, queueing: Bool
+    ) throws -> Bool {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
@@ -95,7 +97,7 @@ extension LocalStore {
             }
         }
         guard let rowid = inserted else { return false }
-        try queueIndex(db, rowid: rowid)
+        if queueing { try queueIndex(db, rowid: rowid) }
         return true
     }
 

@@ -17,6 +17,20 @@ struct BootstrapTests {
         }
     }
 
+    /// A note as another machine wrote it, quoting 300 characters.
+    static func note(_ id: String, body: String) throws -> RecordState {
+        let replica = ReplicaID("elsewhere")!
+        var note = RecordState(id: id, kind: .note, articleID: "a-1")
+        let quote = String(repeating: "quoted text ", count: 25)
+        try note.edit(
+            [
+                .set("anchor", .anchor(Anchor(exact: quote, prefix: "", suffix: "", start: 0, end: 300))),
+                .set("body", .string(body)),
+            ],
+            by: replica, at: Timestamp(wallMillis: 1_700_000_000_000, logical: 0, replica: replica))
+        return note
+    }
+
     static let all: Set<String> = ["records_by_title", "records_by_article", "records_by_kind", "records_deleted"]
 
     @Test func onlyAnEmptyStoreBootstrapsAndItsIndexesComeBack() throws {
@@ -66,17 +80,8 @@ struct BootstrapTests {
     /// A new store is made with 16 KB pages, which hold a dozen records where 4 KB held two; a
     /// store made with SQLite's 4 KB pages opens, keeps them and takes records as before.
     @Test func aNewStoreHasLargePagesAndAnOldOneKeepsItsOwn() throws {
-        let replica = ReplicaID("pagetest")!
-        let notes = try (0..<500).map { index in
-            var note = RecordState(id: "n-\(index)", kind: .note, articleID: "a-1")
-            let quote = String(repeating: "quoted text ", count: 25)
-            try note.edit(
-                [
-                    .set("anchor", .anchor(Anchor(exact: quote, prefix: "", suffix: "", start: 0, end: 300))),
-                    .set("body", .string(String(repeating: "a comment on it ", count: 19))),
-                ],
-                by: replica, at: Timestamp(wallMillis: 1_700_000_000_000 + Int64(index), logical: 0, replica: replica))
-            return note
+        let notes = try (0..<500).map {
+            try Self.note("n-\($0)", body: String(repeating: "a comment on it ", count: 19))
         }
         let fresh = temporaryHome()
         do {
@@ -107,5 +112,28 @@ struct BootstrapTests {
         #expect(try pages(fresh).size == 16_384)
         #expect(try pages(old).size == 4_096)
         #expect(try pages(fresh).records == 500 && pages(old).records == 500)
+    }
+
+    /// A first sync queues its records for search only at its end, or when the store is opened
+    /// after it died: either way every pulled note is found.
+    @Test func pulledNotesAreFoundOnceAFirstSyncEndsOrDies() throws {
+        for ends in [true, false] {
+            let home = temporaryHome()
+            do {
+                let store = try LocalStore(home: home)
+                #expect(try store.beginBootstrap())
+                try store.apply(
+                    [try Self.note("n-1", body: "potash mines"), try Self.note("n-2", body: "potash fertiliser")],
+                    cursor: "e.1")
+                #expect(try store.searchBacklog() == 0, "nothing is queued row by row")
+                if ends { try store.endBootstrap() }
+            }
+            let store = try LocalStore(home: home)
+            #expect(try Set(store.search("potash").map(\.record.id)) == ["n-1", "n-2"], "ended: \(ends)")
+            // A store that was never bulk-loaded queues nothing more when opened again.
+            #expect(try store.searchBacklog() == 0)
+            _ = try LocalStore(home: home)
+            #expect(try store.searchBacklog() == 0)
+        }
     }
 }
