@@ -104,7 +104,8 @@ extension LocalStore {
                 let remote = record.state
                 // Most records of a big pull are new here: one insert, no read, no merge.
                 let remoteConflicts = remote.conflicts.count
-                if try Self.insertIfNew(db, remote, bytes: record.bytes, conflicts: remoteConflicts, queueing: queueing) {
+                if try Self.insertIfNew(db, remote, bytes: record.bytes, conflicts: remoteConflicts, queueing: queueing)
+                {
                     outcome.changed += 1
                     outcome.newConflicts += remoteConflicts
                     if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
