@@ -88,11 +88,7 @@ extension LocalStore {
 
     /// Whether a first sync is filling the store: its indexes are dropped until it ends.
     static func isBulkLoading(_ db: Database) throws -> Bool {
-        try
-            !(Bool.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'records_by_kind')"
-                ))
-            ?? true)
+        let sql = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'records_by_kind')"
+        return try Bool.fetchOne(db.cachedStatement(sql: sql)) == false
     }
 }
