@@ -325,25 +325,31 @@ struct SyncRoutes: Sendable {
     }
 
     static func page(_ page: ChangePage) -> Response {
-        json(.ok) { writer in
-            writer.raw("{\"changes\":[")
-            for (index, state) in page.states.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.raw(bytes: state)
-            }
-            writer.raw("],")
-            writer.key("cursor")
-            writer.string(page.cursor.token)
-            writer.raw(",")
-            if page.pushOnly {
-                writer.key("base")
-                if let base = page.base { writer.string(base.token) } else { writer.raw("null") }
-                writer.raw(",")
-            }
-            writer.key("more")
-            writer.bool(page.more)
-            writer.raw("}")
+        var tail = JSONWriter()
+        tail.raw("],")
+        tail.key("cursor")
+        tail.string(page.cursor.token)
+        tail.raw(",")
+        if page.pushOnly {
+            tail.key("base")
+            if let base = page.base { tail.string(base.token) } else { tail.raw("null") }
+            tail.raw(",")
         }
+        tail.key("more")
+        tail.bool(page.more)
+        tail.raw("}")
+        // A page is mostly its records: they go from their stored bytes straight into a body of
+        // the right size, not through a growing writer that is then copied whole.
+        let head = "{\"changes\":["
+        var body = ByteBuffer()
+        body.reserveCapacity(page.states.reduce(head.utf8.count + tail.bytes.count) { $0 + $1.count + 1 })
+        body.writeString(head)
+        for (index, state) in page.states.enumerated() {
+            if index > 0 { body.writeInteger(UInt8(ascii: ",")) }
+            body.writeBytes(state)
+        }
+        body.writeBytes(tail.bytes)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 
     static func json(_ status: HTTPResponse.Status, _ write: (inout JSONWriter) -> Void) -> Response {
