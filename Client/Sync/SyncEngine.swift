@@ -448,7 +448,7 @@ public struct SyncEngine: Sendable {
     static func page(_ body: Data) throws(SyncError) -> Page {
         let envelope: ChangeEnvelope
         do {
-            envelope = try ChangeEnvelope.members(body)
+            envelope = try ChangeEnvelope.members(body, leading: ["cursor", "more"])
         } catch {
             throw .rejected(status: 200, detail: "the server's answer is not a change page: \(error)")
         }

@@ -325,30 +325,31 @@ struct SyncRoutes: Sendable {
     }
 
     static func page(_ page: ChangePage) -> Response {
-        var tail = JSONWriter()
-        tail.raw("],")
-        tail.key("cursor")
-        tail.string(page.cursor.token)
-        tail.raw(",")
+        // The plain members come first, so that a client reads the cursor without scanning the
+        // records to find it (DESIGN, wire protocol).
+        var head = JSONWriter()
+        head.raw("{")
+        head.key("cursor")
+        head.string(page.cursor.token)
+        head.raw(",")
         if page.pushOnly {
-            tail.key("base")
-            if let base = page.base { tail.string(base.token) } else { tail.raw("null") }
-            tail.raw(",")
+            head.key("base")
+            if let base = page.base { head.string(base.token) } else { head.raw("null") }
+            head.raw(",")
         }
-        tail.key("more")
-        tail.bool(page.more)
-        tail.raw("}")
+        head.key("more")
+        head.bool(page.more)
+        head.raw(",\"changes\":[")
         // A page is mostly its records: they go from their stored bytes straight into a body of
         // the right size, not through a growing writer that is then copied whole.
-        let head = "{\"changes\":["
         var body = ByteBuffer()
-        body.reserveCapacity(page.states.reduce(head.utf8.count + tail.bytes.count) { $0 + $1.count + 1 })
-        body.writeString(head)
+        body.reserveCapacity(page.states.reduce(head.bytes.count + 2) { $0 + $1.count + 1 })
+        body.writeBytes(head.bytes)
         for (index, state) in page.states.enumerated() {
             if index > 0 { body.writeInteger(UInt8(ascii: ",")) }
             body.writeBytes(state)
         }
-        body.writeBytes(tail.bytes)
+        body.writeString("]}")
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 

@@ -46,26 +46,33 @@ extension ChangeEnvelope {
     /// Reads a body's plain members only; its records are passed over by their brackets, neither
     /// decoded nor checked (`records` stays empty). A client learns a page's cursor this way, to
     /// ask for the next page while it decodes this one.
-    public static func members<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(EnvelopeError) -> ChangeEnvelope {
-        try decode(bytes, limits: .unlimited, maxRecords: .max, records: false)
+    ///
+    /// When every member named in `leading` comes before `changes` (a Margin server writes its
+    /// plain members first), reading stops at `changes`: the rest of the body, records and all, is
+    /// checked only when they are decoded. Else the records are passed over as above.
+    public static func members<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, leading: Set<String> = []
+    ) throws(EnvelopeError) -> ChangeEnvelope {
+        try decode(bytes, limits: .unlimited, maxRecords: .max, records: false, leading: leading)
     }
 
     private static func decode<Bytes: Collection<UInt8>>(
-        _ bytes: Bytes, limits: RecordLimits, maxRecords: Int, records: Bool
+        _ bytes: Bytes, limits: RecordLimits, maxRecords: Int, records: Bool, leading: Set<String> = []
     ) throws(EnvelopeError) -> ChangeEnvelope {
         let decoded = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(EnvelopeError) in
-                try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records)
+                try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading)
             }
         }
         if let decoded { return try decoded.get() }
         return try Array(bytes).withUnsafeBufferPointer { buffer throws(EnvelopeError) in
-            try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records)
+            try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading)
         }
     }
 
     static func decode(
-        buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits, maxRecords: Int, records: Bool = true
+        buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits, maxRecords: Int, records: Bool = true,
+        leading: Set<String> = []
     ) throws(EnvelopeError) -> ChangeEnvelope {
         var envelope = ChangeEnvelope()
         var scanner = JSONScanner(bytes: buffer)
@@ -101,6 +108,8 @@ extension ChangeEnvelope {
                         throw EnvelopeError.malformed("'changes' is an array of records")
                     }
                     if !records {
+                        let read = Set(envelope.members.map(\.0))
+                        if !leading.isEmpty && leading.isSubset(of: read) { return envelope }
                         try scanner.skipContainer()
                         continue
                     }

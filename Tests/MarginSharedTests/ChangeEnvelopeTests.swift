@@ -127,6 +127,24 @@ import Testing
         }
     }
 
+    /// A Margin server writes a page's plain members before its records: a client reading the
+    /// cursor stops at `changes` then, and what follows is checked when the records are decoded.
+    /// Members after `changes` are still found, by passing over the records.
+    @Test func leadingMembersAreReadWithoutScanningTheRecords() throws {
+        let good = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
+        let cut = Array("{\"cursor\": \"e.3\", \"more\": true, \"changes\": [\(good), {\"v\": 2".utf8)
+        let page = try ChangeEnvelope.members(cut, leading: ["cursor", "more"])
+        #expect(page["cursor"] == .string("e.3") && page["more"] == .bool(true))
+        #expect(page.records.isEmpty)
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(cut) }
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.decode(cut) }
+        // One of them after the records: they are passed over to find it, and checked as before.
+        let trailing = Array("{\"cursor\": \"e.3\", \"changes\": [\(good)], \"more\": false}".utf8)
+        #expect(try ChangeEnvelope.members(trailing, leading: ["cursor", "more"])["more"] == .bool(false))
+        let trailingCut = Array("{\"cursor\": \"e.3\", \"changes\": [\(good)], \"more\": ".utf8)
+        #expect(throws: EnvelopeError.self) { try ChangeEnvelope.members(trailingCut, leading: ["cursor", "more"]) }
+    }
+
     @Test func errorsAreMalformedRecordOrTooMany() throws {
         let good = String(decoding: WireFormat.bytes(try sampleNote()), as: UTF8.self)
         func error(_ text: String, maxRecords: Int = .max) -> EnvelopeError? {
