@@ -18,10 +18,12 @@ public final class LocalStore: Sendable {
     let checkpointer: Checkpointer
     /// The page cache of each connection (negative: KiB), for bulk pulls into big stores.
     static let cacheKibibytes = -16_384
-    /// The page size of a new store. A record's row is about 1.3 KB: a 4 KB page holds two of them
-    /// with a third of the page empty, while 16 KB pages hold twelve, so a store is two thirds the
-    /// size and a first sync writes and reads fewer pages. A store made with other pages keeps them.
-    static let pageSize = 16_384
+    /// The page size of a new store. A note's row is about 1.3 KB: a 4 KB page holds two of them
+    /// with a third of the page empty, 8 KB pages hold five or six, so a store takes fewer pages
+    /// and a first sync writes fewer. Larger pages made every durable edit slower (each changed
+    /// page goes whole into the log) for no faster first sync. A store made with other pages keeps
+    /// them.
+    static let pageSize = 8_192
     /// How long a statement waits for another connection's lock before the store reports it locked.
     static let busyTimeoutMilliseconds = 3_000
 

@@ -77,7 +77,7 @@ struct BootstrapTests {
         #expect(try Self.indexes(shared) == Self.all)
     }
 
-    /// A new store is made with 16 KB pages, which hold a dozen records where 4 KB held two; a
+    /// A new store is made with 8 KB pages, which hold five or six notes where 4 KB held two; a
     /// store made with SQLite's 4 KB pages opens, keeps them and takes records as before.
     @Test func aNewStoreHasLargePagesAndAnOldOneKeepsItsOwn() throws {
         let notes = try (0..<500).map {
@@ -109,7 +109,7 @@ struct BootstrapTests {
                 )
             }
         }
-        #expect(try pages(fresh).size == 16_384)
+        #expect(try pages(fresh).size == 8_192)
         #expect(try pages(old).size == 4_096)
         #expect(try pages(fresh).records == 500 && pages(old).records == 500)
     }
