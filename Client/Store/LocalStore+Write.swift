@@ -73,7 +73,8 @@ extension LocalStore {
     }
 
     /// Inserts a record this store does not hold yet, as its canonical `bytes`, queueing its
-    /// search entry; returns false (writing nothing) when the store already holds it.
+    /// search entry unless `queueing` is false (a first sync queues them all at its end); returns
+    /// false (writing nothing) when the store already holds it.
     static func insertIfNew(
         _ db: Database, _ state: RecordState, bytes: [UInt8], conflicts: Int, queueing: Bool
     ) throws -> Bool {
