@@ -21,8 +21,40 @@ public enum RecordKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// The field of this kind named `name`, or nil.
+    public func field(_ name: String) -> Field? {
+        // A scan of a dozen names: every decoded write looks its field up twice, and hashing the
+        // name cost more than the comparisons.
+        for entry in fieldList where entry.name == name { return entry.field }
+        return nil
+    }
+
+    /// The fields of this kind, as declared.
+    var fieldList: [(name: String, field: Field)] {
+        switch self {
+        case .article: Self.articleFieldList
+        case .note: Self.noteFieldList
+        case .bookmark: Self.bookmarkFieldList
+        }
+    }
+
+    /// Every field name some kind has, with the type it holds there (a name holds one type in
+    /// every kind that has it).
+    static let knownFields: [(name: String, type: FieldType)] = {
+        var known: [(name: String, type: FieldType)] = []
+        for kind in allCases {
+            for entry in kind.fieldList where !known.contains(where: { $0.name == entry.name }) {
+                precondition(
+                    allCases.allSatisfy { ($0.field(entry.name)?.type ?? entry.field.type) == entry.field.type },
+                    "field \(entry.name) holds different types in different kinds")
+                known.append((entry.name, entry.field.type))
+            }
+        }
+        return known
+    }()
+
     /// The most fields any kind has.
-    static let maxFieldCount = allCases.map(\.fields.count).max() ?? 0
+    static let maxFieldCount = allCases.map(\.fieldList.count).max() ?? 0
 
     /// Whether records of this kind carry an add-wins tag set.
     public var hasTags: Bool { self != .bookmark }
@@ -30,33 +62,37 @@ public enum RecordKind: String, Sendable, CaseIterable {
     /// Whether records of this kind belong to an article, fixed at creation.
     public var hasArticleID: Bool { self != .article }
 
-    private static let articleFields: [String: Field] = [
-        "url": Field(type: .string, policy: .multiValue),
-        "title": Field(type: .string, policy: .multiValue),
-        "byline": Field(type: .string, policy: .multiValue),
-        "source": Field(type: .string, policy: .multiValue),
-        "publishedAt": Field(type: .int, policy: .multiValue),
-        "language": Field(type: .string, policy: .multiValue),
-        "content": Field(type: .string, policy: .multiValue),
-        "contentHash": Field(type: .string, policy: .multiValue),
-        "archived": Field(type: .bool, policy: .lastWriterWins),
-        "favorite": Field(type: .bool, policy: .lastWriterWins),
+    private static let articleFields = Dictionary(uniqueKeysWithValues: articleFieldList)
+    private static let noteFields = Dictionary(uniqueKeysWithValues: noteFieldList)
+    private static let bookmarkFields = Dictionary(uniqueKeysWithValues: bookmarkFieldList)
+
+    private static let articleFieldList: [(name: String, field: Field)] = [
+        ("url", Field(type: .string, policy: .multiValue)),
+        ("title", Field(type: .string, policy: .multiValue)),
+        ("byline", Field(type: .string, policy: .multiValue)),
+        ("source", Field(type: .string, policy: .multiValue)),
+        ("publishedAt", Field(type: .int, policy: .multiValue)),
+        ("language", Field(type: .string, policy: .multiValue)),
+        ("content", Field(type: .string, policy: .multiValue)),
+        ("contentHash", Field(type: .string, policy: .multiValue)),
+        ("archived", Field(type: .bool, policy: .lastWriterWins)),
+        ("favorite", Field(type: .bool, policy: .lastWriterWins)),
         // True while the text is an import's highlights, not the article's own text.
-        "excerpted": Field(type: .bool, policy: .lastWriterWins),
-        "progress": Field(type: .double, policy: .maximum),
-        "addedAt": Field(type: .int, policy: .minimum),
+        ("excerpted", Field(type: .bool, policy: .lastWriterWins)),
+        ("progress", Field(type: .double, policy: .maximum)),
+        ("addedAt", Field(type: .int, policy: .minimum)),
     ]
 
-    private static let noteFields: [String: Field] = [
-        "anchor": Field(type: .anchor, policy: .multiValue),
-        "body": Field(type: .string, policy: .multiValue),
-        "color": Field(type: .string, policy: .lastWriterWins),
-        "createdAt": Field(type: .int, policy: .minimum),
+    private static let noteFieldList: [(name: String, field: Field)] = [
+        ("anchor", Field(type: .anchor, policy: .multiValue)),
+        ("body", Field(type: .string, policy: .multiValue)),
+        ("color", Field(type: .string, policy: .lastWriterWins)),
+        ("createdAt", Field(type: .int, policy: .minimum)),
     ]
 
-    private static let bookmarkFields: [String: Field] = [
-        "anchor": Field(type: .anchor, policy: .multiValue),
-        "label": Field(type: .string, policy: .multiValue),
-        "createdAt": Field(type: .int, policy: .minimum),
+    private static let bookmarkFieldList: [(name: String, field: Field)] = [
+        ("anchor", Field(type: .anchor, policy: .multiValue)),
+        ("label", Field(type: .string, policy: .multiValue)),
+        ("createdAt", Field(type: .int, policy: .minimum)),
     ]
 }

@@ -41,7 +41,7 @@ extension RecordState {
     private func validate(_ change: Change) throws(RecordError) {
         switch change {
         case .set(let name, let value):
-            guard let field = kind.fields[name] else {
+            guard let field = kind.field(name) else {
                 throw RecordError(.unknownField, field: name, "a \(kind.rawValue) has no field '\(name)'")
             }
             guard field.type == value.type else {

@@ -36,7 +36,7 @@ extension RecordState {
 
     /// The value of `field` as its policy shows it, or nil when never written.
     public func value(_ field: String) -> FieldValue? {
-        guard let writes = fields[field], !writes.isEmpty, let policy = kind.fields[field]?.policy else { return nil }
+        guard let writes = fields[field], !writes.isEmpty, let policy = kind.field(field)?.policy else { return nil }
         switch policy {
         case .multiValue, .lastWriterWins:
             return writes.max { $0.stamp < $1.stamp }?.value
@@ -52,7 +52,7 @@ extension RecordState {
         // Only a field with several live writes can conflict; most records have none.
         guard fields.values.contains(where: { $0.count > 1 }) else { return [] }
         return fields.filter { $0.value.count > 1 }.keys.sorted().compactMap { name in
-            guard kind.fields[name]?.policy == .multiValue else { return nil }
+            guard kind.field(name)?.policy == .multiValue else { return nil }
             let all = allSiblings(name)
             guard all.count > 1 else { return nil }
             return FieldConflict(

@@ -10,6 +10,14 @@ struct RecordDecoder {
     /// than its bound however it is built.
     private let maxWrites: Int
     private var writes = 0
+    /// The type the field being read holds (nil outside fields, or for a name no kind has).
+    private var valueType: FieldType?
+    /// Which of the record's fields is being read.
+    private var fieldPosition = 0
+    /// The first write whose value has the wrong type, by field position: reported only once the
+    /// record's kind is known and that field belongs to it, as a missing member or an unknown
+    /// format version reads first.
+    private var typeMismatch: (field: Int, error: RecordError)?
 
     init(scanner: JSONScanner, limits: RecordLimits = .default) {
         self.scanner = scanner
@@ -147,31 +155,16 @@ struct RecordDecoder {
 
         var fields: [String: [Dotted<FieldValue>]] = [:]
         fields.reserveCapacity(fieldWrites.count)
-        for (name, writes) in fieldWrites {
-            guard let field = kind.fields[name] else {
+        for (position, (name, writes)) in fieldWrites.enumerated() {
+            guard kind.field(name) != nil else {
                 throw RecordError(.unknownField, field: "fields.\(name)", "a \(kind.rawValue) has no field '\(name)'")
             }
-            fields[name] = try typed(writes, as: field.type, name: name)
+            if let mismatch = typeMismatch, mismatch.field == position { throw mismatch.error }
+            fields[name] = writes
         }
         return RecordState(
             id: id, kind: kind, articleID: articleID, context: context, fields: fields, tags: tags,
             tombstones: tombstones)
-    }
-
-    /// Checks each write's value against the field's type; a whole number in a double field is taken.
-    private mutating func typed(
-        _ writes: [Dotted<FieldValue>], as type: FieldType, name: String
-    ) throws(RecordError) -> [Dotted<FieldValue>] {
-        var writes = writes
-        for (index, write) in writes.enumerated() where write.value.type != type {
-            guard type == .double, case .int(let number) = write.value else {
-                throw RecordError(
-                    .wrongType, field: "fields.\(name)[\(index)].v", "expected a value of type \(type.rawValue)")
-            }
-            scanner.canonical = false
-            writes[index] = Dotted(dot: write.dot, stamp: write.stamp, value: .double(Double(number)))
-        }
-        return writes
     }
 
     /// Refuses a member met twice: which one counts would depend on the order of the text.
@@ -184,16 +177,23 @@ struct RecordDecoder {
     private mutating func fields() throws(RecordError) -> [(String, [Dotted<FieldValue>])] {
         var result: [(String, [Dotted<FieldValue>])] = []
         guard try openObject() else { return result }
+        result.reserveCapacity(4)
         var previous: MemberName?
+        defer { valueType = nil }
         repeat {
             let key = try member()
             order(key, after: &previous)
-            let name = key.string
-            // Few fields per kind: a scan finds a repeat. Names no kind has are refused later.
+            // A known name is the kind's own string, found by its bytes; names no kind has are
+            // refused once the kind is known.
+            let known = RecordKind.knownFields.first { key.equals($0.name) }
+            let name = known?.name ?? key.string
+            // Few fields per kind: a scan finds a repeat.
             try once(!result.contains { $0.0 == name }, "fields.\(name)")
             guard result.count < RecordKind.maxFieldCount else {
                 throw RecordError(.unknownField, field: "fields.\(name)", "more fields than any record kind has")
             }
+            valueType = known?.type
+            fieldPosition = result.count
             let writes: [Dotted<FieldValue>] = try entries("fields.\(name)", missing: (.malformed, ".v")) {
                 if case .value(let value) = $0 { value } else { nil }
             }
@@ -370,7 +370,25 @@ struct RecordDecoder {
         return replica
     }
 
+    /// Reads a write's value and checks it against the field's type: a whole number in a double
+    /// field is taken (and the record re-encoded).
     private mutating func value(_ path: @autoclosure () -> String) throws(RecordError) -> FieldValue {
+        let value = try anyValue(path())
+        guard let expected = valueType, value.type != expected else { return value }
+        if expected == .double, case .int(let number) = value {
+            scanner.canonical = false
+            return .double(Double(number))
+        }
+        if typeMismatch == nil {
+            typeMismatch = (
+                fieldPosition,
+                RecordError(.wrongType, field: path(), "expected a value of type \(expected.rawValue)")
+            )
+        }
+        return value
+    }
+
+    private mutating func anyValue(_ path: @autoclosure () -> String) throws(RecordError) -> FieldValue {
         switch try peekByte() {
         case UInt8(ascii: "{"): return .anchor(try anchor(path()))
         case UInt8(ascii: "\""): return .string(try text(path()))

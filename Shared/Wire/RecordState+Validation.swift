@@ -24,7 +24,7 @@ extension RecordState {
         }
         try Self.validateVector(context, field: "vv", limits: limits)
         for (name, writes) in fields {
-            guard let field = kind.fields[name] else {
+            guard let field = kind.field(name) else {
                 throw RecordError(.unknownField, field: "fields.\(name)", "a \(kind.rawValue) has no field '\(name)'")
             }
             let maxBytes =
