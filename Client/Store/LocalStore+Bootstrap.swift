@@ -3,8 +3,8 @@ import GRDB
 
 extension LocalStore {
     /// The secondary indexes on records, as the migrations made them. While an empty store takes
-    /// its first sync they are dropped, so that each pulled row is written without its index
-    /// entries, and each index is built once, sorted, at the end.
+    /// its first sync the two over every record are dropped, so that each pulled row is written
+    /// without their entries, and each is built once, sorted, at the end.
     static let secondaryIndexes = [
         "CREATE INDEX IF NOT EXISTS records_by_title ON records(title) WHERE kind = 'article'",
         "CREATE INDEX IF NOT EXISTS records_by_article ON records(article_id) WHERE article_id IS NOT NULL",
@@ -15,8 +15,8 @@ extension LocalStore {
     /// Readies an empty store for its first sync; false (and nothing changed) when it holds a
     /// record already.
     ///
-    /// The secondary indexes are dropped, so that each pulled row is written without its index
-    /// entries and each index is built once, sorted, at the end, when the pulled records are also
+    /// The indexes over every record are dropped, so that each pulled row is written without their
+    /// entries and each is built once, sorted, at the end, when the pulled records are also
     /// queued for search in one pass. And when no other connection has the file open, the store
     /// leaves WAL for a rollback journal: a write-ahead log writes every new page twice (into the
     /// log, then into the file), while a rollback journal keeps only the few pages a commit changes
@@ -29,8 +29,9 @@ extension LocalStore {
         let empty = try write { db in
             guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM records)")! else { return false }
             // records_deleted stays: each page looks for settled tombstones through it (without it,
-            // a scan per page), and it holds deleted rows only, so it costs a load next to nothing.
-            for name in ["records_by_title", "records_by_article", "records_by_kind"] {
+            // a scan per page). It and records_by_title hold deleted rows and articles only, so they
+            // cost a load next to nothing, while building either at the end reads the whole table.
+            for name in ["records_by_article", "records_by_kind"] {
                 try db.execute(sql: "DROP INDEX IF EXISTS \(name)")
             }
             return true
@@ -78,12 +79,14 @@ extension LocalStore {
     /// Builds the secondary indexes that are missing; after a first sync (ended, or killed and the
     /// store opened again), first queues the search entries of every record it inserted.
     static func ensureIndexes(_ db: Database) throws {
-        if try isBulkLoading(db) {
-            // One sorted pass here instead of a backlog row written beside every pulled record
-            // (re-queueing a record edited here meanwhile only indexes it again).
+        let bulkLoaded = try isBulkLoading(db)
+        for sql in secondaryIndexes { try db.execute(sql: sql) }
+        if bulkLoaded {
+            // One pass here instead of a backlog row written beside every pulled record
+            // (re-queueing a record edited here meanwhile only indexes it again). After the
+            // indexes, SQLite reads the rowids from records_by_kind, not from the whole table.
             try db.execute(sql: "INSERT OR IGNORE INTO search_backlog (rowid) SELECT rowid FROM records")
         }
-        for sql in secondaryIndexes { try db.execute(sql: sql) }
     }
 
     /// Whether a first sync is filling the store: its indexes are dropped until it ends.
