@@ -163,6 +163,25 @@ public struct SyncEngine: Sendable {
             // The pull-only page after `page`'s successor, already asked for (or how that failed).
             var ahead: Result<Page, SyncError>?
             while true {
+                if seenInResync == nil, page.more, try self.batch(after: pending, cut: cut) == nil {
+                    // Nothing more to push: the rest comes as a stream of pages.
+                    let end = try await stream(
+                        from: page, decoded: decoded, ahead: ahead, since: cursor, acknowledging: pending,
+                        summary: &summary
+                    ) { summary in
+                        state.pushed = summary.pushed
+                        state.pulled = summary.pulled
+                        progress(state)
+                    }
+                    if end.stale {
+                        cursor = try store.cursor()
+                        (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
+                        continue exchanges
+                    }
+                    cursor = end.cursor
+                    waiting = end.pendingLeft
+                    break
+                }
                 // The next exchange runs while this page is decoded and stored: the server builds the
                 // next page, which is then decoded beside the store's writes. What is in flight is
                 // never read twice, as the next batch starts after it in the queue.
@@ -228,7 +247,7 @@ public struct SyncEngine: Sendable {
     }
 
     /// A pull-only exchange from `since`, its failure kept for later.
-    private func pull(since: String) async -> Result<Page, SyncError> {
+    func pull(since: String) async -> Result<Page, SyncError> {
         do throws(SyncError) {
             return .success(try await exchange(since: since, push: []))
         } catch {

@@ -1,0 +1,217 @@
+import Foundation
+import MarginShared
+
+extension SyncEngine {
+    /// Where a stream of pulled pages left the store.
+    struct StreamEnd {
+        /// The cursor of the last page applied.
+        var cursor: String?
+        /// Whether local changes wait in the outbox.
+        var pendingLeft = false
+        /// Whether a page was left unapplied because another sync had moved the cursor.
+        var stale = false
+    }
+
+    /// How many pages a stream asks for and decodes beyond the one being stored.
+    static let pagesAhead = 2
+
+    /// Where pulled pages are decoded (a page at a time each) and where they are stored.
+    static let decodeLanes = [WorkLane(label: "margin.sync.decode.0"), WorkLane(label: "margin.sync.decode.1")]
+    static let storeLane = WorkLane(label: "margin.sync.store")
+
+    /// Stores `first` (its records decoded already, or not) and every page after it, asking for
+    /// nothing but pages: each page is asked for as soon as the cursor before it is known, decoded
+    /// as soon as it arrives, and stored as soon as the pages before it are, up to `pagesAhead`
+    /// pages beyond the one being stored.
+    ///
+    /// Decoding and storing each have threads of their own, and the store's thread goes from one
+    /// page to the next by itself: handed over through this task instead, each page waited for
+    /// this task to be scheduled on the busy cores before it was stored. `ahead` is the
+    /// page after `first`, when it was asked for already. A failure to get or read a page counts
+    /// once the pages before it are stored; `pushed` is what the request that brought `first`
+    /// carried, which `first` acknowledges.
+    func stream(
+        from first: Page, decoded: [DecodedRecord]?, ahead: Result<Page, SyncError>?, since: String?,
+        acknowledging pushed: [PendingChange], summary: inout SyncSummary, progress: (SyncSummary) -> Void
+    ) async throws -> StreamEnd {
+        let (events, reporter) = AsyncStream.makeStream(of: StreamEvent.self)
+        let feed = StoreFeed(store: store, since: since, acknowledging: pushed, report: reporter)
+        defer { reporter.finish() }
+        var end = StreamEnd(cursor: since)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The next page to ask for, with the cursor it follows, while there is one.
+                var toFetch: (index: Int, since: String)?
+                var fetching = false
+                var stored = 0
+                var last: Int?
+
+                func received(_ index: Int, _ result: Result<Page, SyncError>) {
+                    fetching = false
+                    switch result {
+                    case .success(let page):
+                        summary.retries += page.retries
+                        Self.decodeLanes[index % Self.decodeLanes.count].submit {
+                            feed.offer(index, page.recordsResult().map { (page, $0) })
+                        }
+                        if page.more { toFetch = (index + 1, page.cursor) } else { last = index }
+                    case .failure(let error):
+                        feed.offer(index, .failure(error))
+                        last = index
+                    }
+                }
+
+                func fetchIfRoom() {
+                    guard !fetching, let next = toFetch, next.index - stored <= Self.pagesAhead else { return }
+                    toFetch = nil
+                    fetching = true
+                    group.addTask { reporter.yield(.fetched(next.index, await pull(since: next.since))) }
+                }
+
+                if let decoded {
+                    summary.retries += first.retries
+                    feed.offer(0, .success((first, decoded)))
+                    if first.more { toFetch = (1, first.cursor) } else { last = 0 }
+                } else {
+                    received(0, .success(first))
+                }
+                if let ahead {
+                    toFetch = nil
+                    received(1, ahead)
+                }
+                fetchIfRoom()
+                for await event in events {
+                    switch event {
+                    case .fetched(let index, let result):
+                        received(index, result)
+                    case .stored(let index, let page, let count, let outcome):
+                        if outcome.stale {
+                            end.stale = true
+                            group.cancelAll()
+                            return
+                        }
+                        if index == 0 { summary.pushed += pushed.count }
+                        end.cursor = page.cursor
+                        end.pendingLeft = outcome.pendingLeft
+                        summary.pulled += count
+                        summary.newConflicts += outcome.newConflicts
+                        progress(summary)
+                        stored = index + 1
+                        if let last, stored > last { return }
+                    case .failed(let error):
+                        throw error
+                    }
+                    fetchIfRoom()
+                }
+                try Task.checkCancellation()
+            }
+        } catch {
+            await feed.stop()
+            throw error
+        }
+        await feed.stop()
+        return end
+    }
+
+    /// What the parts of a stream report to it.
+    enum StreamEvent: Sendable {
+        case fetched(Int, Result<Page, SyncError>)
+        case stored(Int, Page, count: Int, ApplyOutcome)
+        /// Storing stopped at a page that could not be had, read or stored.
+        case failed(any Error)
+    }
+}
+
+extension SyncEngine.Page {
+    /// The page's records, or why they cannot be read.
+    func recordsResult() -> Result<[DecodedRecord], SyncError> {
+        Result { () throws(SyncError) in try records() }
+    }
+}
+
+/// The pages of a stream waiting to be stored, and the store's thread that takes them in order.
+final class StoreFeed {
+    private let store: LocalStore
+    private let report: AsyncStream<SyncEngine.StreamEvent>.Continuation
+    private let lock = NSLock()
+    private var ready: [Int: Result<(SyncEngine.Page, [DecodedRecord]), SyncError>] = [:]
+    private var next = 0
+    private var since: String?
+    private var pushed: [PendingChange]
+    private var storing = false
+    private var stopped = false
+
+    init(
+        store: LocalStore, since: String?, acknowledging pushed: [PendingChange],
+        report: AsyncStream<SyncEngine.StreamEvent>.Continuation
+    ) {
+        self.store = store
+        self.since = since
+        self.pushed = pushed
+        self.report = report
+    }
+
+    /// Hands over page `index`, decoded (or why not); the store's thread takes it in its turn.
+    func offer(_ index: Int, _ page: Result<(SyncEngine.Page, [DecodedRecord]), SyncError>) {
+        lock.lock()
+        ready[index] = page
+        let start = !storing && !stopped && ready[next] != nil
+        if start { storing = true }
+        lock.unlock()
+        if start { SyncEngine.storeLane.submit { self.storeReady() } }
+    }
+
+    /// Stores pages in order while the next one is ready (on the store's thread).
+    private func storeReady() {
+        while true {
+            lock.lock()
+            guard !stopped, let page = ready.removeValue(forKey: next) else {
+                storing = false
+                lock.unlock()
+                return
+            }
+            let (index, cursor, acknowledged) = (next, since, pushed)
+            pushed = []
+            lock.unlock()
+            let event: SyncEngine.StreamEvent
+            switch page {
+            case .failure(let error):
+                event = .failed(error)
+            case .success(let (page, records)):
+                do {
+                    let outcome = try store.apply(
+                        records, cursor: page.cursor, since: cursor, acknowledging: acknowledged)
+                    event = .stored(index, page, count: records.count, outcome)
+                } catch {
+                    event = .failed(error)
+                }
+                // Freeing a page of records is a good part of the time storing it took: the decoding
+                // threads, which wait on the network part of the time, do it instead of this one.
+                SyncEngine.decodeLanes[index % SyncEngine.decodeLanes.count].submit { withExtendedLifetime(records) {} }
+            }
+            lock.lock()
+            if case .stored(_, let page, _, let outcome) = event, !outcome.stale {
+                next += 1
+                since = page.cursor
+            } else {
+                stopped = true
+            }
+            lock.unlock()
+            report.yield(event)
+        }
+    }
+
+    /// Stops storing after the page being stored, and waits for it.
+    func stop() async {
+        lock.withLock {
+            stopped = true
+            ready = [:]
+        }
+        // The lanes run their jobs in order: once these run, nothing of this stream is left on them.
+        _ = await SyncEngine.storeLane.run { () throws(Never) in }
+        for lane in SyncEngine.decodeLanes { _ = await lane.run { () throws(Never) in } }
+    }
+}
+
+// Its state is read and written only under `lock`.
+extension StoreFeed: @unchecked Sendable {}
