@@ -11,12 +11,8 @@ public enum Exporter {
     /// Exports `records` (articles, notes and bookmarks; deleted ones only in `json`).
     public static func export(_ records: [RecordState], format: Format, now: Date = Date()) -> String {
         var text: [UInt8] = []
-        let sorted = records.sorted { $0.id < $1.id }
         do {
-            try write(
-                format, now: now,
-                records: { (take) throws(StoreError) in for record in sorted { try take(record) } },
-                to: { text += $0 })
+            try write(format, now: now, from: RecordList(records), to: { text += $0 })
         } catch {
             // Neither the list nor the buffer fails.
             preconditionFailure("an export in memory failed: \(error)")
@@ -24,23 +20,22 @@ public enum Exporter {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Writes an export as it reads the records, which `records` hands over in id order (as
-    /// often as the format needs: the W3C export reads them twice), and gives the text to `sink`
-    /// in pieces of about 64 KB. So the JSON and W3C exports of any library take bounded memory;
-    /// Markdown, grouped by article, is made whole.
+    /// Writes an export as it reads the records from `source`, and gives the text to `sink` in
+    /// pieces of about 64 KB. The JSON and W3C exports read the records in id order (the W3C one
+    /// twice), Markdown one article at a time with its notes: so an export of any library takes
+    /// memory for one article's notes at most.
     public static func write(
-        _ format: Format, now: Date = Date(),
-        records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void,
+        _ format: Format, now: Date = Date(), from source: some ExportSource,
         to sink: ([UInt8]) throws(StoreError) -> Void
     ) throws(StoreError) {
-        // The pieces are handed on from inside `records`' walk, which never keeps the closure.
+        // The pieces are handed on from inside the source's walk, which never keeps the closure.
         try withoutActuallyEscaping(sink) { (sink) throws(StoreError) in
-            try write(format, now: now, records: records, escapingSink: sink)
+            try write(format, now: now, from: source, escapingSink: sink)
         }
     }
 
     private static func write(
-        _ format: Format, now: Date, records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void,
+        _ format: Format, now: Date, from source: some ExportSource,
         escapingSink sink: @escaping ([UInt8]) throws(StoreError) -> Void
     ) throws(StoreError) {
         var writer = JSONWriter(capacity: chunkSize + 4096)
@@ -48,7 +43,7 @@ public enum Exporter {
         case .json:
             writer.raw("{\"format\":\"margin-export\",\"version\":1,\"records\":[\n")
             var first = true
-            try records { record throws(StoreError) in
+            try source.forEachRecord { record throws(StoreError) in
                 if !first { writer.raw(",\n") }
                 first = false
                 writer.raw(bytes: WireFormat.encode(record))
@@ -56,11 +51,13 @@ public enum Exporter {
             }
             writer.raw("\n]}\n")
         case .markdown:
-            var all: [RecordState] = []
-            try records { all.append($0) }
-            writer.raw(bytes: markdown(all).utf8)
+            try source.forEachArticle { article, annotations throws(StoreError) in
+                guard !article.isDeleted else { return }
+                writer.raw(bytes: markdown(article, annotations).utf8)
+                try handOnIfFull(&writer, to: sink)
+            }
         case .w3c:
-            try w3c(into: &writer, now: now, records: records, sink: sink)
+            try w3c(into: &writer, now: now, records: source.forEachRecord, sink: sink)
         }
         try sink(writer.bytes)
     }
@@ -77,30 +74,26 @@ public enum Exporter {
         writer.removeAll()
     }
 
-    static func markdown(_ records: [RecordState]) -> String {
-        let live = records.filter { !$0.isDeleted }
-        // Grouped once: a filter of every record per article made a large library quadratic.
-        let byArticle = Dictionary(grouping: live.filter { $0.kind != .article }, by: \.articleID)
-        var out = ""
-        for article in live.filter({ $0.kind == .article }).sorted(by: { $0.createdAt < $1.createdAt }) {
-            out += "# \(article.string("title") ?? "Untitled")\n\n"
-            let meta = [article.string("source"), article.string("byline"), article.int("publishedAt").map(day)]
-                .compactMap { $0 }
-            if !meta.isEmpty { out += "_\(meta.joined(separator: " · "))_\n\n" }
-            if let url = article.string("url") { out += "<\(url)>\n\n" }
-            if !article.tagNames.isEmpty { out += "Tags: \(article.tagNames.joined(separator: ", "))\n\n" }
-            let annotations = (byArticle[article.id] ?? [])
-                .sorted { ($0.anchor()?.start ?? 0, $0.id) < ($1.anchor()?.start ?? 0, $1.id) }
-            for record in annotations {
-                let quote = record.anchor()?.exact ?? ""
-                if record.kind == .bookmark {
-                    out += "- 🔖 \(record.string("label") ?? "Bookmark"): “\(quote)”\n\n"
-                    continue
-                }
-                out += "> \(quote.replacingOccurrences(of: "\n", with: "\n> "))\n\n"
-                if let body = record.string("body") { out += "\(body)\n\n" }
-                if !record.tagNames.isEmpty { out += "Tags: \(record.tagNames.joined(separator: ", "))\n\n" }
+    /// One article's section: its title and details, then its live notes and bookmarks in the
+    /// order of their anchors.
+    static func markdown(_ article: RecordState, _ records: [RecordState]) -> String {
+        var out = "# \(article.string("title") ?? "Untitled")\n\n"
+        let meta = [article.string("source"), article.string("byline"), article.int("publishedAt").map(day)]
+            .compactMap { $0 }
+        if !meta.isEmpty { out += "_\(meta.joined(separator: " · "))_\n\n" }
+        if let url = article.string("url") { out += "<\(url)>\n\n" }
+        if !article.tagNames.isEmpty { out += "Tags: \(article.tagNames.joined(separator: ", "))\n\n" }
+        let annotations = records.filter { !$0.isDeleted && $0.kind != .article }
+            .sorted { ($0.anchor()?.start ?? 0, $0.id) < ($1.anchor()?.start ?? 0, $1.id) }
+        for record in annotations {
+            let quote = record.anchor()?.exact ?? ""
+            if record.kind == .bookmark {
+                out += "- 🔖 \(record.string("label") ?? "Bookmark"): “\(quote)”\n\n"
+                continue
             }
+            out += "> \(quote.replacingOccurrences(of: "\n", with: "\n> "))\n\n"
+            if let body = record.string("body") { out += "\(body)\n\n" }
+            if !record.tagNames.isEmpty { out += "Tags: \(record.tagNames.joined(separator: ", "))\n\n" }
         }
         return out
     }

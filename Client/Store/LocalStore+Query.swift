@@ -136,6 +136,35 @@ extension LocalStore {
         }
     }
 
+    /// Hands over each article (deleted ones included, or only `article`), oldest added first,
+    /// with its notes and bookmarks in id order: one article's records in memory at a time.
+    public func forEachArticle(
+        _ article: String? = nil, _ body: (RecordState, [RecordState]) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        try read { db in
+            // Through records_by_kind, and records_by_article for each article's records.
+            let articles = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, state FROM records WHERE kind = 'article' AND (? IS NULL OR id = ?)
+                    ORDER BY created_at, id
+                    """,
+                arguments: [article, article])
+            let annotations = try db.makeStatement(
+                sql: "SELECT id, state FROM records WHERE article_id = ? ORDER BY id")
+            while let row = try articles.next() {
+                let id: String = row[0]
+                let state = try Self.decodeStored(row[1], id: id)
+                var records: [RecordState] = []
+                let rows = try Row.fetchCursor(annotations, arguments: [id])
+                while let annotation = try rows.next() {
+                    records.append(try Self.decodeStored(annotation[1], id: annotation[0]))
+                }
+                try body(state, records)
+            }
+        }
+    }
+
     /// Every record, deleted ones included, sorted by id: the complete state.
     public func allRecords() throws(StoreError) -> [RecordState] {
         try read { db in

@@ -27,9 +27,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let store = try profile.open()
         let articleID = try article.map { try store.resolveID($0, kind: .article) }
-        let records = { (take: (RecordState) throws(StoreError) -> Void) throws(StoreError) in
-            try store.forEachRecord(article: articleID, take)
-        }
+        let records = StoreExportSource(store: store, article: articleID)
         guard let output else {
             try write(records, to: FileHandle.standardOutput, named: "standard output")
             return
@@ -56,13 +54,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// Writes the export to `handle` as it is made.
-    private func write(
-        _ records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void, to handle: FileHandle,
-        named name: String
-    ) throws {
+    private func write(_ records: StoreExportSource, to handle: FileHandle, named name: String) throws {
         var failure: (any Error)?
         do {
-            try Exporter.write(format, records: records) { (text) throws(StoreError) in
+            try Exporter.write(format, from: records) { (text) throws(StoreError) in
                 do {
                     try handle.write(contentsOf: text)
                 } catch {
