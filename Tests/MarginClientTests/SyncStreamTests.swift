@@ -61,6 +61,37 @@ struct SyncStreamTests {
         #expect(try store.allIDs().contains("n-90"), "the other sync's record stays")
     }
 
+    /// A sync cancelled while pages stream in stops with nothing left running: it returns, the
+    /// pages it stored stay, and the next sync takes the store and goes on from them.
+    @Test func aStreamCancelledMidwayLeavesTheStoreToTheNextSync() async throws {
+        let store = try LocalStore(home: temporaryHome())
+        let transport = ScriptedTransport([
+            ScriptedTransport.page(Self.notes(1...1), cursor: "e.1", more: true), .hang,
+        ])
+        let engine = SyncEngine(store: store, transport: transport, server: "http://server", token: "t")
+        let sync = Task { try await engine.sync() }
+        while transport.requests.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        sync.cancel()
+        await #expect(throws: SyncError.cancelled) { try await sync.value }
+        let stored = try store.cursor()
+        #expect(stored == nil || stored == "e.1", "\(stored ?? "nil")")
+        let rest = ScriptedTransport([ScriptedTransport.page(Self.notes(2...2), cursor: "e.2")])
+        var again = SyncEngine(store: store, transport: rest, server: "http://server", token: "t")
+        again.lockWait = 1
+        if stored == nil {
+            // Cancelled before the first page was stored: it is asked for again.
+            let first = ScriptedTransport([
+                ScriptedTransport.page(Self.notes(1...1), cursor: "e.1", more: true),
+                ScriptedTransport.page(Self.notes(2...2), cursor: "e.2"),
+            ])
+            again = SyncEngine(store: store, transport: first, server: "http://server", token: "t")
+            again.lockWait = 1
+        }
+        _ = try await again.sync()
+        #expect(try store.cursor() == "e.2")
+        #expect(try store.allIDs().sorted() == ["n-1", "n-2"])
+    }
+
     /// A server that answers each pull by its cursor, whatever order pulls come in.
     final class PagesBySince: SyncTransport, @unchecked Sendable {
         private let lock = NSLock()
