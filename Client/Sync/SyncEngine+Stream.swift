@@ -26,12 +26,11 @@ extension SyncEngine {
     ///
     /// Decoding and storing each have threads of their own, and the store's thread goes from one
     /// page to the next by itself: handed over through this task instead, each page waited for
-    /// this task to be scheduled on the busy cores before it was stored. `ahead` is the
-    /// page after `first`, when it was asked for already. A failure to get or read a page counts
-    /// once the pages before it are stored; `pushed` is what the request that brought `first`
-    /// carried, which `first` acknowledges.
+    /// this task to be scheduled on the busy cores before it was stored. A failure to get or read
+    /// a page counts once the pages before it are stored; `pushed` is what the request that
+    /// brought `first` carried, which `first` acknowledges.
     func stream(
-        from first: Page, decoded: [DecodedRecord]?, ahead: Result<Page, SyncError>?, since: String?,
+        from first: Page, decoded: [DecodedRecord]?, since: String?,
         acknowledging pushed: [PendingChange], summary: inout SyncSummary, progress: (SyncSummary) -> Void
     ) async throws -> StreamEnd {
         let (events, reporter) = AsyncStream.makeStream(of: StreamEvent.self)
@@ -74,10 +73,6 @@ extension SyncEngine {
                     if first.more { toFetch = (1, first.cursor) } else { last = 0 }
                 } else {
                     received(0, .success(first))
-                }
-                if let ahead {
-                    toFetch = nil
-                    received(1, ahead)
                 }
                 fetchIfRoom()
                 for await event in events {

@@ -166,7 +166,7 @@ public struct SyncEngine: Sendable {
                 if seenInResync == nil, page.more, try self.batch(after: pending, cut: cut) == nil {
                     // Nothing more to push: the rest comes as a stream of pages.
                     let end = try await stream(
-                        from: page, decoded: decoded, ahead: ahead, since: cursor, acknowledging: pending,
+                        from: page, decoded: decoded, since: cursor, acknowledging: pending,
                         summary: &summary
                     ) { summary in
                         state.pushed = summary.pushed
