@@ -41,9 +41,9 @@ extension RecordState {
         case .multiValue, .lastWriterWins:
             return writes.max { $0.stamp < $1.stamp }?.value
         case .maximum:
-            return writes.map(\.value).max()
+            return writes.max { $0.value < $1.value }?.value
         case .minimum:
-            return writes.map(\.value).min()
+            return writes.min { $0.value < $1.value }?.value
         }
     }
 
