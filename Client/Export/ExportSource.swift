@@ -2,8 +2,8 @@ import MarginShared
 
 /// What an export reads its records from: a store, or records in memory.
 public protocol ExportSource {
-    /// Hands over every record, deleted ones included, in id order.
-    func forEachRecord(_ body: (RecordState) throws(StoreError) -> Void) throws(StoreError)
+    /// Hands over every record of `kinds`, deleted ones included, in id order.
+    func forEachRecord(_ kinds: Set<RecordKind>, _ body: (RecordState) throws(StoreError) -> Void) throws(StoreError)
 
     /// Hands over each article (deleted ones included), oldest added first, with its notes and
     /// bookmarks in id order.
@@ -19,9 +19,11 @@ public struct RecordList: ExportSource {
         self.records = records.sorted { $0.id < $1.id }
     }
 
-    /// Hands over every record, in id order.
-    public func forEachRecord(_ body: (RecordState) throws(StoreError) -> Void) throws(StoreError) {
-        for record in records { try body(record) }
+    /// Hands over every record of `kinds`, in id order.
+    public func forEachRecord(_ kinds: Set<RecordKind>, _ body: (RecordState) throws(StoreError) -> Void)
+        throws(StoreError)
+    {
+        for record in records where kinds.contains(record.kind) { try body(record) }
     }
 
     /// Hands over each article, oldest added first, with its notes and bookmarks.
@@ -46,9 +48,11 @@ public struct StoreExportSource: ExportSource {
         self.article = article
     }
 
-    /// Hands over the records, in id order, as the store reads them.
-    public func forEachRecord(_ body: (RecordState) throws(StoreError) -> Void) throws(StoreError) {
-        try store.forEachRecord(article: article, body)
+    /// Hands over the records of `kinds`, in id order, as the store reads them.
+    public func forEachRecord(_ kinds: Set<RecordKind>, _ body: (RecordState) throws(StoreError) -> Void)
+        throws(StoreError)
+    {
+        try store.forEachRecord(article: article, kinds: kinds, body)
     }
 
     /// Hands over each article with its notes and bookmarks, one article at a time.

@@ -22,7 +22,7 @@ public enum Exporter {
 
     /// Writes an export as it reads the records from `source`, and gives the text to `sink` in
     /// pieces of about 64 KB. The JSON and W3C exports read the records in id order (the W3C one
-    /// twice), Markdown one article at a time with its notes: so an export of any library takes
+    /// the articles first, then the rest), Markdown one article at a time with its notes: so an export of any library takes
     /// memory for one article's notes at most.
     public static func write(
         _ format: Format, now: Date = Date(), from source: some ExportSource,
@@ -43,7 +43,7 @@ public enum Exporter {
         case .json:
             writer.raw("{\"format\":\"margin-export\",\"version\":1,\"records\":[\n")
             var first = true
-            try source.forEachRecord { record throws(StoreError) in
+            try source.forEachRecord(Set(RecordKind.allCases)) { record throws(StoreError) in
                 if !first { writer.raw(",\n") }
                 first = false
                 writer.raw(bytes: WireFormat.encode(record))
@@ -57,7 +57,7 @@ public enum Exporter {
                 try handOnIfFull(&writer, to: sink)
             }
         case .w3c:
-            try w3c(into: &writer, now: now, records: source.forEachRecord, sink: sink)
+            try w3c(into: &writer, now: now, from: source, sink: sink)
         }
         try sink(writer.bytes)
     }
@@ -103,13 +103,13 @@ public enum Exporter {
     /// the export's size.
     private static func w3c(
         into writer: inout JSONWriter, now: Date,
-        records: ((RecordState) throws(StoreError) -> Void) throws(StoreError) -> Void,
-        sink: @escaping ([UInt8]) throws(StoreError) -> Void
+        from source: some ExportSource, sink: @escaping ([UInt8]) throws(StoreError) -> Void
     ) throws(StoreError) {
-        // An annotation's target is its article's address: the articles' are read first.
+        // An annotation's target is its article's address: the articles' are read first, then
+        // the notes and bookmarks, so that each record is read once.
         var addresses: [String: String] = [:]
-        try records { record in
-            if record.kind == .article, !record.isDeleted, let url = record.string("url") {
+        try source.forEachRecord([.article]) { record in
+            if !record.isDeleted, let url = record.string("url") {
                 addresses[record.id] = url
             }
         }
@@ -129,8 +129,8 @@ public enum Exporter {
         writer.indent(2)
         writer.raw("\"items\" : [\n")
         var total = 0
-        try records { record throws(StoreError) in
-            guard record.kind != .article, !record.isDeleted,
+        try source.forEachRecord([.note, .bookmark]) { record throws(StoreError) in
+            guard !record.isDeleted,
                 let item = annotation(record, address: record.articleID.flatMap { addresses[$0] })
             else { return }
             if total > 0 { writer.raw(",\n") }

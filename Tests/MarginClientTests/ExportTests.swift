@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MarginShared
 import Testing
 
@@ -117,6 +118,24 @@ struct ExportTests {
                 String(decoding: pieces.joined(), as: UTF8.self) == Exporter.export(records, format: format, now: now))
             #expect(pieces.count > 1, "\(format): one piece only")
         }
+    }
+
+    /// An export reads records in id order through the id's index, never sorting them in memory
+    /// (which a plan through the index on kind did, holding every note of a W3C export at once).
+    @Test func recordsAreReadInIDOrderWithoutASort() throws {
+        let home = temporaryHome()
+        _ = try LocalStore(home: home)
+        let queue = try DatabaseQueue(path: home + "/margin.sqlite")
+        let plan = try queue.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + LocalStore.recordsInIDOrder,
+                arguments: [
+                    nil, nil, nil, "note", "bookmark", nil,
+                ]
+            ).map { $0["detail"] as String? ?? "" }
+        }
+        #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        #expect(plan.contains { $0.contains("sqlite_autoindex_records_1") }, "\(plan)")
     }
 
     @Test func anExportWithoutNotesIsFoundationsToo() throws {
