@@ -211,6 +211,7 @@ public enum ArticleImporter {
     /// The month a word names: its whole English name, or three letters with a dot or none
     /// ("Sept." too, as many papers shorten September).
     private static func monthNumber(_ word: Substring) -> Int? {
+        let monthNames = LibraryDates.englishMonths
         if let index = monthNames.firstIndex(of: String(word)) { return index + 1 }
         let short = word.hasSuffix(".") ? word.dropLast() : word
         if short == "sept" { return 9 }
@@ -218,10 +219,6 @@ public enum ArticleImporter {
         return monthNames.firstIndex { $0.hasPrefix(short) }.map { $0 + 1 }
     }
 
-    private static let monthNames = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
-    ]
     private static let weekdays: Set<String> = [
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     ]

@@ -83,9 +83,15 @@ enum LibraryDates {
         return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
     }
 
+    /// The English month names, January first, in lower case.
+    static let englishMonths = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+
     private static let months: [String: Int] = {
         let names = [
-            "january february march april may june july august september october november december",
+            englishMonths.joined(separator: " "),
             "jan feb mar apr may jun jul aug sep oct nov dec",
             "januar februar märz april mai juni juli august september oktober november dezember",
             "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
