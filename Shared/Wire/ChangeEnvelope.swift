@@ -36,6 +36,9 @@ extension ChangeEnvelope {
     /// The most plain members beside `changes` (a body has two or three).
     static let maxMembers = 16
 
+    /// The most replica ids the records of one body share before the table starts again.
+    static let sharedReplicas = 256
+
     /// Reads a body; records past `maxRecords` are counted, not decoded.
     public static func decode<Bytes: Collection<UInt8>>(
         _ bytes: Bytes, limits: RecordLimits = .default, maxRecords: Int = .max
@@ -114,6 +117,9 @@ extension ChangeEnvelope {
                         continue
                     }
                     guard try scanner.openArray() else { continue }
+                    // The replica ids of a page's records, shared from one record to the next: most
+                    // records of a page were written by the same few machines.
+                    var replicas = ReplicaTable()
                     repeat {
                         count += 1
                         if count > maxRecords || invalid != nil {
@@ -123,7 +129,12 @@ extension ChangeEnvelope {
                         _ = try scanner.peek()
                         let start = scanner.index
                         scanner.canonical = true
-                        var decoder = RecordDecoder(scanner: scanner, limits: limits)
+                        // Handed over, not shared, so that the decoder adds to it without a copy;
+                        // past a few hundred ids it starts again, so that it stays small.
+                        var decoder = RecordDecoder(
+                            scanner: scanner, limits: limits,
+                            replicas: replicas.count > Self.sharedReplicas ? ReplicaTable() : replicas)
+                        replicas = ReplicaTable()
                         let state: RecordState
                         do {
                             state = try decoder.record()
@@ -138,6 +149,7 @@ extension ChangeEnvelope {
                             continue
                         }
                         scanner = decoder.scanner
+                        replicas = decoder.replicas
                         let bytes = UnsafeBufferPointer(rebasing: buffer[start..<scanner.index])
                         envelope.records.append(
                             DecodedRecord(state: state, received: bytes, canonical: scanner.canonical))

@@ -2,8 +2,9 @@
 /// wrong, and tells whether the bytes were already canonical so they can be stored as they are.
 struct RecordDecoder {
     var scanner: JSONScanner
-    /// Replica ids met in this record: the same id shares one string, found without making another.
-    private var replicas = ReplicaTable()
+    /// Replica ids met in this record (and the records read before it with the same table): the
+    /// same id shares one string, found without making or checking another.
+    private(set) var replicas: ReplicaTable
     /// The most replicas one version vector, or one list of writes, may name.
     private let maxReplicas: Int
     /// The most writes one record may hold, counted as they are read, so that no record costs more
@@ -19,8 +20,9 @@ struct RecordDecoder {
     /// format version reads first.
     private var typeMismatch: (field: Int, error: RecordError)?
 
-    init(scanner: JSONScanner, limits: RecordLimits = .default) {
+    init(scanner: JSONScanner, limits: RecordLimits = .default, replicas: ReplicaTable = ReplicaTable()) {
         self.scanner = scanner
+        self.replicas = replicas
         maxReplicas = limits.vectorEntriesCeiling
         maxWrites = limits.maxWritesPerRecord
     }

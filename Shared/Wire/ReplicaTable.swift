@@ -10,6 +10,9 @@ struct ReplicaTable {
     private var buckets: [Int: [Int]] = [:]
     private static let scanned = 8
 
+    /// How many ids it holds.
+    var count: Int { ids.count }
+
     /// The known id spelled by `bytes`, or nil.
     func find(_ bytes: UnsafeBufferPointer<UInt8>) -> ReplicaID? {
         if ids.count <= Self.scanned {

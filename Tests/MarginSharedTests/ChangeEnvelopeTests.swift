@@ -17,6 +17,30 @@ import Testing
         return try RecordState.merge(record, other)
     }
 
+    /// The records of a page share the replica ids they name: with more distinct ids than the
+    /// shared table keeps, and one id common to all, every record still reads as it was written.
+    @Test func recordsOfAPageReadTheirOwnReplicas() throws {
+        let common = ReplicaID("common")!
+        var records: [RecordState] = []
+        for number in 0..<(ChangeEnvelope.sharedReplicas + 44) {
+            let own = ReplicaID("machine-\(number)")!
+            var note = RecordState(id: "n-\(number)", kind: .note, articleID: "a-1")
+            let stamp = Timestamp(wallMillis: 1_700_000_000_000 + Int64(number), logical: 0, replica: own)
+            try note.edit([.set("body", .string("from \(number)"))], by: own, at: stamp)
+            try note.edit(
+                [.set("color", .string("yellow"))], by: common,
+                at: Timestamp(wallMillis: stamp.wallMillis + 1, logical: 0, replica: common))
+            records.append(note)
+        }
+        let body =
+            "{\"changes\":["
+            + records.map { String(decoding: WireFormat.bytes($0), as: UTF8.self) }
+            .joined(separator: ",") + "]}"
+        let decoded = try ChangeEnvelope.decode(Array(body.utf8)).records
+        #expect(decoded.map(\.state) == records)
+        #expect(decoded.map(\.bytes) == records.map(WireFormat.bytes))
+    }
+
     @Test func canonicalBytesAreKeptAsReceived() throws {
         let record = try sampleNote()
         let bytes = WireFormat.bytes(record)
