@@ -42,12 +42,6 @@ struct MemberName {
         }
     }
 
-    /// Whether the name is `string`.
-    func equals(_ string: String) -> Bool {
-        var string = string
-        return string.withUTF8(equals)
-    }
-
     /// Whether this name sorts before `other`, byte by byte (the canonical member order).
     func precedes(_ other: MemberName) -> Bool {
         withUTF8 { mine in

@@ -187,7 +187,7 @@ struct RecordDecoder {
             order(key, after: &previous)
             // A known name is the kind's own string, found by its bytes; names no kind has are
             // refused once the kind is known.
-            let known = RecordKind.knownFields.first { key.equals($0.name) }
+            let known = key.withUTF8(RecordKind.knownField).map { RecordKind.knownFields[$0] }
             let name = known?.name ?? key.string
             // Few fields per kind: a scan finds a repeat.
             try once(!result.contains { $0.0 == name }, "fields.\(name)")
