@@ -72,7 +72,8 @@ public enum RecordKind: String, Sendable, CaseIterable {
             }
         }
         precondition(
-            known.map(\.name) == knownFieldNames.map { $0.description }, "knownFieldNames differs from the kinds' fields")
+            known.map(\.name) == knownFieldNames.map { $0.description },
+            "knownFieldNames differs from the kinds' fields")
         return known
     }()
 
