@@ -25,14 +25,13 @@ public enum RecordKind: String, Sendable, CaseIterable {
 
     /// The field of this kind named `name`, or nil.
     public func field(_ name: String) -> Field? {
-        // A scan of a dozen names: every decoded write looks its field up twice, and hashing the
-        // name cost more than the comparisons.
-        for entry in fieldList where entry.name == name { return entry.field }
-        return nil
+        var name = name
+        return name.withUTF8 { bytes in Self.position(of: bytes, in: fieldList.lazy.map(\.name)) }
+            .map { fieldList[$0].field }
     }
 
     /// The fields of this kind, as declared.
-    var fieldList: [(name: String, field: Field)] {
+    var fieldList: [(name: StaticString, field: Field)] {
         switch self {
         case .article: Self.articleFieldList
         case .note: Self.noteFieldList
@@ -42,38 +41,48 @@ public enum RecordKind: String, Sendable, CaseIterable {
 
     /// The position in `knownFields` of the field spelled by `bytes`, or nil.
     static func knownField(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        // Static strings copy without reference counting: a scan of the Strings retained and
-        // released each name it passed, a tenth of the time a record took to decode.
-        for (index, name) in knownFieldNames.enumerated()
+        position(of: bytes, in: knownFieldNames)
+    }
+
+    /// Where `names` has the name spelled by `bytes`.
+    ///
+    /// A scan of a dozen static strings: every decoded write looks its field up this way, and
+    /// hashing a name cost more than the comparisons, while a scan of Strings retained and
+    /// released each name it passed (a tenth of the time a record took to decode).
+    private static func position(
+        of bytes: UnsafeBufferPointer<UInt8>, in names: some Collection<StaticString>
+    ) -> Int? {
+        for (index, name) in names.enumerated()
         where name.utf8CodeUnitCount == bytes.count
-            && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
+            && (bytes.isEmpty || memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0)
         {
             return index
         }
         return nil
     }
 
-    /// The names of `knownFields`, in the same order.
-    private static let knownFieldNames: [StaticString] = [
-        "url", "title", "byline", "source", "publishedAt", "language", "content", "contentHash", "archived",
-        "favorite", "excerpted", "progress", "addedAt", "anchor", "body", "color", "createdAt", "label",
-    ]
+    /// Every field name some kind has, once each, in the order of the kinds' lists.
+    private static let knownFieldNames: [StaticString] = knownFieldList.map(\.name)
 
     /// Every field name some kind has, with the type it holds there (a name holds one type in
     /// every kind that has it).
-    static let knownFields: [(name: String, type: FieldType)] = {
-        var known: [(name: String, type: FieldType)] = []
+    static let knownFields: [(name: String, type: FieldType)] = knownFieldList.map {
+        ($0.name.description, $0.field.type)
+    }
+
+    private static let knownFieldList: [(name: StaticString, field: Field)] = {
+        var known: [(name: StaticString, field: Field)] = []
         for kind in allCases {
-            for entry in kind.fieldList where !known.contains(where: { $0.name == entry.name }) {
+            for entry in kind.fieldList where !known.contains(where: { $0.name.description == entry.name.description })
+            {
                 precondition(
-                    allCases.allSatisfy { ($0.field(entry.name)?.type ?? entry.field.type) == entry.field.type },
+                    allCases.allSatisfy {
+                        ($0.field(entry.name.description)?.type ?? entry.field.type) == entry.field.type
+                    },
                     "field \(entry.name) holds different types in different kinds")
-                known.append((entry.name, entry.field.type))
+                known.append(entry)
             }
         }
-        precondition(
-            known.map(\.name) == knownFieldNames.map { $0.description },
-            "knownFieldNames differs from the kinds' fields")
         return known
     }()
 
@@ -86,11 +95,15 @@ public enum RecordKind: String, Sendable, CaseIterable {
     /// Whether records of this kind belong to an article, fixed at creation.
     public var hasArticleID: Bool { self != .article }
 
-    private static let articleFields = Dictionary(uniqueKeysWithValues: articleFieldList)
-    private static let noteFields = Dictionary(uniqueKeysWithValues: noteFieldList)
-    private static let bookmarkFields = Dictionary(uniqueKeysWithValues: bookmarkFieldList)
+    private static let articleFields = dictionary(articleFieldList)
+    private static let noteFields = dictionary(noteFieldList)
+    private static let bookmarkFields = dictionary(bookmarkFieldList)
 
-    private static let articleFieldList: [(name: String, field: Field)] = [
+    private static func dictionary(_ list: [(name: StaticString, field: Field)]) -> [String: Field] {
+        Dictionary(uniqueKeysWithValues: list.map { ($0.name.description, $0.field) })
+    }
+
+    private static let articleFieldList: [(name: StaticString, field: Field)] = [
         ("url", Field(type: .string, policy: .multiValue)),
         ("title", Field(type: .string, policy: .multiValue)),
         ("byline", Field(type: .string, policy: .multiValue)),
@@ -107,14 +120,14 @@ public enum RecordKind: String, Sendable, CaseIterable {
         ("addedAt", Field(type: .int, policy: .minimum)),
     ]
 
-    private static let noteFieldList: [(name: String, field: Field)] = [
+    private static let noteFieldList: [(name: StaticString, field: Field)] = [
         ("anchor", Field(type: .anchor, policy: .multiValue)),
         ("body", Field(type: .string, policy: .multiValue)),
         ("color", Field(type: .string, policy: .lastWriterWins)),
         ("createdAt", Field(type: .int, policy: .minimum)),
     ]
 
-    private static let bookmarkFieldList: [(name: String, field: Field)] = [
+    private static let bookmarkFieldList: [(name: StaticString, field: Field)] = [
         ("anchor", Field(type: .anchor, policy: .multiValue)),
         ("label", Field(type: .string, policy: .multiValue)),
         ("createdAt", Field(type: .int, policy: .minimum)),
