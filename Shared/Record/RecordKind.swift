@@ -48,7 +48,7 @@ public enum RecordKind: String, Sendable, CaseIterable {
     ///
     /// A scan of a dozen static strings: every decoded write looks its field up this way, and
     /// hashing a name cost more than the comparisons, while a scan of Strings retained and
-    /// released each name it passed (a tenth of the time a record took to decode).
+    /// released each name it passed.
     private static func position(
         of bytes: UnsafeBufferPointer<UInt8>, in names: some Collection<StaticString>
     ) -> Int? {
