@@ -12,14 +12,17 @@ final class StoreFeed {
     private var pushed: [PendingChange]
     private var storing = false
     private var stopped = false
+    /// Whether each stored page reports its records' ids (a full resync needs them).
+    private let reportingIDs: Bool
 
     init(
-        store: LocalStore, since: String?, acknowledging pushed: [PendingChange],
+        store: LocalStore, since: String?, acknowledging pushed: [PendingChange], reportingIDs: Bool,
         report: AsyncStream<SyncEngine.StreamEvent>.Continuation
     ) {
         self.store = store
         self.since = since
         self.pushed = pushed
+        self.reportingIDs = reportingIDs
         self.report = report
     }
 
@@ -53,7 +56,8 @@ final class StoreFeed {
                 do {
                     let outcome = try store.apply(
                         records, cursor: page.cursor, since: cursor, acknowledging: acknowledged)
-                    event = .stored(index, page, count: records.count, outcome)
+                    let ids = reportingIDs ? records.map(\.state.id) : []
+                    event = .stored(index, page, count: records.count, outcome, ids: ids)
                 } catch {
                     event = .failed(error)
                 }
@@ -62,7 +66,7 @@ final class StoreFeed {
                 SyncEngine.decodeLanes[index % SyncEngine.decodeLanes.count].submit { withExtendedLifetime(records) {} }
             }
             lock.lock()
-            if case .stored(_, let page, _, let outcome) = event, !outcome.stale {
+            if case .stored(_, let page, _, let outcome, _) = event, !outcome.stale {
                 next += 1
                 since = page.cursor
             } else {

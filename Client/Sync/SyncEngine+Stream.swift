@@ -28,13 +28,16 @@ extension SyncEngine {
     /// page to the next by itself: handed over through this task instead, each page waited for
     /// this task to be scheduled on the busy cores before it was stored. A failure to get or read
     /// a page counts once the pages before it are stored; `pushed` is what the request that
-    /// brought `first` carried, which `first` acknowledges.
+    /// brought `first` carried, which `first` acknowledges. During a full resync, `seen` gathers
+    /// the ids of the records stored and acknowledged.
     func stream(
         from first: Page, decoded: [DecodedRecord]?, since: String?,
-        acknowledging pushed: [PendingChange], summary: inout SyncSummary, progress: (SyncSummary) -> Void
+        acknowledging pushed: [PendingChange], summary: inout SyncSummary, seen: inout Set<String>?,
+        progress: (SyncSummary) -> Void
     ) async throws -> StreamEnd {
         let (events, reporter) = AsyncStream.makeStream(of: StreamEvent.self)
-        let feed = StoreFeed(store: store, since: since, acknowledging: pushed, report: reporter)
+        let feed = StoreFeed(
+            store: store, since: since, acknowledging: pushed, reportingIDs: seen != nil, report: reporter)
         defer { reporter.finish() }
         var end = StreamEnd(cursor: since)
         do {
@@ -79,13 +82,17 @@ extension SyncEngine {
                     switch event {
                     case .fetched(let index, let result):
                         received(index, result)
-                    case .stored(let index, let page, let count, let outcome):
+                    case .stored(let index, let page, let count, let outcome, let ids):
                         if outcome.stale {
                             end.stale = true
                             group.cancelAll()
                             return
                         }
-                        if index == 0 { summary.pushed += pushed.count }
+                        if index == 0 {
+                            summary.pushed += pushed.count
+                            seen?.formUnion(pushed.map(\.id))
+                        }
+                        seen?.formUnion(ids)
                         end.cursor = page.cursor
                         end.pendingLeft = outcome.pendingLeft
                         summary.pulled += count
@@ -111,7 +118,8 @@ extension SyncEngine {
     /// What the parts of a stream report to it.
     enum StreamEvent: Sendable {
         case fetched(Int, Result<Page, SyncError>)
-        case stored(Int, Page, count: Int, ApplyOutcome)
+        /// A page stored, with the ids of its records when the stream reports them.
+        case stored(Int, Page, count: Int, ApplyOutcome, ids: [String])
         /// Storing stopped at a page that could not be had, read or stored.
         case failed(any Error)
     }

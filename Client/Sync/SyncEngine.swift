@@ -163,11 +163,11 @@ public struct SyncEngine: Sendable {
             // The pull-only page after `page`'s successor, already asked for (or how that failed).
             var ahead: Result<Page, SyncError>?
             while true {
-                if seenInResync == nil, page.more, try self.batch(after: pending, cut: cut) == nil {
+                if page.more, try self.batch(after: pending, cut: cut) == nil {
                     // Nothing more to push: the rest comes as a stream of pages.
                     let end = try await stream(
                         from: page, decoded: decoded, since: cursor, acknowledging: pending,
-                        summary: &summary
+                        summary: &summary, seen: &seenInResync
                     ) { summary in
                         state.pushed = summary.pushed
                         state.pulled = summary.pulled

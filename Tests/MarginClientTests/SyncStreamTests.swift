@@ -92,6 +92,34 @@ struct SyncStreamTests {
         #expect(try store.allIDs().sorted() == ["n-1", "n-2"])
     }
 
+    /// A full resync (the server forgot the cursor) streams its pages too, and still forgets only
+    /// what the server no longer has: records on any of its pages stay, and so does an edit that
+    /// was still unsent.
+    @Test func aResyncOverSeveralPagesForgetsOnlyWhatTheServerNoLongerHas() async throws {
+        let store = try LocalStore(home: temporaryHome())
+        let article = try seedArticles()[0]
+        _ = try store.importArticles([article])
+        try store.acknowledge(try store.pendingChanges())
+        try store.apply(Self.notes(1...4), cursor: "e.1")
+        let local = try store.addNote(article: article.id, quote: "potash", body: "unsent", color: nil, tags: [])
+        let articleState = try store.record(article.id)
+        let transport = ScriptedTransport([
+            ScriptedTransport.problem(410, "cursor expired"),
+            ScriptedTransport.page([articleState] + Self.notes(1...1), cursor: "f.1", more: true),
+            ScriptedTransport.page(Self.notes(2...2), cursor: "f.2", more: true),
+            ScriptedTransport.page(Self.notes(3...3), cursor: "f.3", more: true),
+            ScriptedTransport.page([], cursor: "f.4"),
+        ])
+        let engine = SyncEngine(store: store, transport: transport, server: "http://server", token: "t")
+        let summary = try await engine.sync()
+        #expect(summary.fullResync)
+        #expect(try store.cursor() == "f.4")
+        #expect(
+            Set(try store.allIDs()) == [article.id, "n-1", "n-2", "n-3", local.id],
+            "n-4 is gone from the server; the rest were on its pages or unsent here")
+        #expect(try store.record(local.id).string("body") == "unsent")
+    }
+
     /// A server that answers each pull by its cursor, whatever order pulls come in.
     final class PagesBySince: SyncTransport, @unchecked Sendable {
         private let lock = NSLock()
