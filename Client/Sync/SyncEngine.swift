@@ -160,10 +160,10 @@ public struct SyncEngine: Sendable {
             var waiting = false
             // The records of `page`, once decoded.
             var decoded: [DecodedRecord]?
-            // The pull-only page after `page`'s successor, already asked for (or how that failed).
-            var ahead: Result<Page, SyncError>?
             while true {
-                if page.more, try self.batch(after: pending, cut: cut) == nil {
+                // The outbox batch queued after the one in flight, read once for this round.
+                let rest = try self.batch(after: pending, cut: cut).flatMap { $0.0.isEmpty ? nil : $0 }
+                if page.more, rest == nil {
                     // Nothing more to push: the rest comes as a stream of pages.
                     let end = try await stream(
                         from: page, decoded: decoded, since: cursor, acknowledging: pending,
@@ -185,8 +185,8 @@ public struct SyncEngine: Sendable {
                 // The next exchange runs while this page is decoded and stored: the server builds the
                 // next page, which is then decoded beside the store's writes. What is in flight is
                 // never read twice, as the next batch starts after it in the queue.
-                let (sent, sentCut, pageCursor, more, asked) = (pending, cut, page.cursor, page.more, ahead)
-                async let next = following(after: sent, cut: sentCut, since: pageCursor, more: more, ahead: asked)
+                let pageCursor = page.cursor
+                async let next = following(rest, since: pageCursor)
                 summary.retries += page.retries
                 let records = try decoded ?? page.records()
                 let outcome = try store.apply(records, cursor: page.cursor, since: cursor, acknowledging: pending)
@@ -207,10 +207,9 @@ public struct SyncEngine: Sendable {
                 state.pushed = summary.pushed
                 state.pulled = summary.pulled
                 progress(state)
-                guard let (nextPage, nextRecords, batch, batchCut, nextAhead) = try await next else { break }
+                guard let (nextPage, nextRecords, batch, batchCut) = try await next else { break }
                 page = nextPage
                 decoded = nextRecords
-                ahead = nextAhead
                 pending = batch
                 cut = batchCut
             }
@@ -221,29 +220,14 @@ public struct SyncEngine: Sendable {
         if let seen = seenInResync { try store.forgetRecords(notIn: seen) }
     }
 
-    /// The exchange after the one that carried `batch`, with its records decoded: the next outbox
-    /// batch pushed from `since`, or nil when there is neither more to pull nor more to push.
-    ///
-    /// When it only pulls, the page after it is asked for before it is decoded, so that the server
-    /// builds that page while this one is decoded and the one before is stored; `ahead` is such a
-    /// page, asked for by the call before. Its failure counts only once the pages before it are
-    /// stored.
+    /// The exchange that pushes `batch` (the outbox batch after the one in flight) from `since`,
+    /// with its records decoded, or nil when there is none: a pull alone goes as a stream.
     private func following(
-        after batch: [PendingChange], cut: Bool, since: String, more: Bool, ahead: Result<Page, SyncError>?
-    ) async throws -> (Page, [DecodedRecord], [PendingChange], Bool, Result<Page, SyncError>?)? {
-        let (next, nextCut) = try self.batch(after: batch, cut: cut) ?? ([], false)
-        guard more || !next.isEmpty else { return nil }
-        guard next.isEmpty else {
-            let page = try await exchange(since: since, push: next)
-            return (page, try page.records(), next, nextCut, nil)
-        }
-        let asked: Result<Page, SyncError>
-        if let ahead { asked = ahead } else { asked = await pull(since: since) }
-        let page = try asked.get()
-        guard page.more else { return (page, try page.records(), next, nextCut, nil) }
-        async let after = pull(since: page.cursor)
-        let records = try page.records()
-        return (page, records, next, nextCut, await after)
+        _ batch: ([PendingChange], cut: Bool)?, since: String
+    ) async throws -> (Page, [DecodedRecord], [PendingChange], Bool)? {
+        guard let (next, nextCut) = batch else { return nil }
+        let page = try await exchange(since: since, push: next)
+        return (page, try page.records(), next, nextCut)
     }
 
     /// A pull-only exchange from `since`, its failure kept for later.
