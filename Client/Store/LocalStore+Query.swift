@@ -118,12 +118,13 @@ extension LocalStore {
         try read { db in try String.fetchAll(db, sql: "SELECT id FROM records") }
     }
 
-    /// The records of one article (or all) and of some kinds, in id order. `+kind`: through the
-    /// index on kind, SQLite would sort every record it read in memory; in id order through the
-    /// id's own index, it holds one at a time.
+    /// The records of one article (or all) and of some kinds (a parameter for each kind), in id
+    /// order. `+kind`: through the index on kind, SQLite would sort every record it read in
+    /// memory; in id order through the id's own index, it holds one at a time.
     static let recordsInIDOrder = """
         SELECT id, state FROM records
-        WHERE (? IS NULL OR id = ? OR article_id = ?) AND +kind IN (?, ?, ?) ORDER BY id
+        WHERE (? IS NULL OR id = ? OR article_id = ?)
+        AND +kind IN (\(RecordKind.allCases.map { _ in "?" }.joined(separator: ", "))) ORDER BY id
         """
 
     /// Every record of `kinds` in id order, or with `article` that article's and its notes' and

@@ -129,9 +129,8 @@ struct ExportTests {
         let plan = try queue.read { db in
             try Row.fetchAll(
                 db, sql: "EXPLAIN QUERY PLAN " + LocalStore.recordsInIDOrder,
-                arguments: [
-                    nil, nil, nil, "note", "bookmark", nil,
-                ]
+                arguments: StatementArguments(
+                    [nil, nil, nil] + RecordKind.allCases.map { $0 == .article ? nil : $0.rawValue })
             ).map { $0["detail"] as String? ?? "" }
         }
         #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
