@@ -30,8 +30,9 @@ public struct RecordList: ExportSource {
     public func forEachArticle(_ body: (RecordState, [RecordState]) throws(StoreError) -> Void) throws(StoreError) {
         // Grouped once: a filter of every record per article made a large library quadratic.
         let byArticle = Dictionary(grouping: records.filter { $0.kind != .article }, by: \.articleID)
-        // The order the store reads them in: when added, then by id (the sort keeps id order).
-        for article in records.filter({ $0.kind == .article }).sorted(by: { $0.createdAt < $1.createdAt }) {
+        // The order the store reads them in: when added, then by id.
+        let articles = records.filter { $0.kind == .article }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        for article in articles {
             try body(article, byArticle[article.id] ?? [])
         }
     }

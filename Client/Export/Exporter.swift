@@ -21,9 +21,9 @@ public enum Exporter {
     }
 
     /// Writes an export as it reads the records from `source`, and gives the text to `sink` in
-    /// pieces of about 64 KB. The JSON and W3C exports read the records in id order (the W3C one
-    /// the articles first, then the rest), Markdown one article at a time with its notes: so an export of any library takes
-    /// memory for one article's notes at most.
+    /// pieces of about 64 KB. The JSON and W3C exports read the records one at a time in id order
+    /// (the W3C one keeps the articles' addresses, read first), Markdown one article at a time
+    /// with its notes: so no export holds a library's notes at once.
     public static func write(
         _ format: Format, now: Date = Date(), from source: some ExportSource,
         to sink: ([UInt8]) throws(StoreError) -> Void
