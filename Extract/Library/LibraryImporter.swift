@@ -12,8 +12,9 @@ public enum LibraryImporter {
         return try format.parse(data)
     }
 
-    /// Omnivore's export zip: `metadata_*.json` lists of saved items, and `content/SLUG.html`, the
-    /// readable page of each, whose text becomes the article's.
+    /// Omnivore's export zip: `metadata_*.json` lists of saved items; `content/SLUG.html`, the
+    /// readable page of each, whose text becomes the article's; and `highlights/SLUG.md`, the
+    /// highlights and notes made in it.
     static func omnivoreZip(_ data: Data) throws(LibraryError) -> Library {
         let archive = try ZipArchive(data)
         var items: [Any] = []
@@ -36,12 +37,19 @@ public enum LibraryImporter {
             library.items.enumerated().map { ($1.sourceKey, $0) }, uniquingKeysWith: { first, _ in first })
         for case let object as [String: Any] in items {
             guard let slug = object["slug"] as? String, let url = object["url"] as? String,
-                let page = archive.entries["content/\(slug).html"],
-                let article = try? PageImporter.importHTML(page, url: url)
+                let index = positions[LibraryItem(url: url, title: "").sourceKey]
             else { continue }
-            let key = LibraryItem(url: url, title: "").sourceKey
-            if let index = positions[key] {
+            if let page = archive.entries["content/\(slug).html"],
+                let article = try? PageImporter.importHTML(page, url: url)
+            {
                 library.items[index].text = article.content
+            }
+            if let file = archive.entries["highlights/\(slug).md"] {
+                let markdown = String(decoding: file, as: UTF8.self)
+                for highlight in LibraryFormat.omnivoreHighlights(markdown)
+                where !library.items[index].highlights.contains(where: { $0.quote == highlight.quote }) {
+                    library.items[index].highlights.append(highlight)
+                }
             }
         }
         return library

@@ -57,6 +57,38 @@ struct LibraryImporterTests {
         #expect(item.archived == true)
     }
 
+    @Test func omnivoresLastExportBringsTheHighlightsFilesToo() throws {
+        // As Omnivore's exporter wrote it in 2024: metadata without highlights, and per article
+        // `highlights/SLUG.md`, each highlight `> quote `, its labels and its note after blank lines.
+        let data = try Self.fixture("omnivore-export-2024.zip")
+        #expect(LibraryImporter.detect(data) == .omnivore)
+        let library = try LibraryImporter.parse(data, format: .omnivore)
+        #expect(library.items.map(\.title) == ["The Shape of Code", "A Page Never Fetched"])
+        let code = library.items[0]
+        let text = try #require(code.text)
+        #expect(code.tags == ["programming", "essays"] && code.archived == true)
+        #expect(
+            code.highlights.map(\.quote) == [
+                "Read this before the design review.",
+                "Code has a shape, and the shape tells you how it was made",
+                "Naming is design: the names you choose decide which ideas the reader can hold at once, and which "
+                    + "ones will slip away from them as they read on through the file.\n\nSo write code the way you "
+                    + "would write prose for a careful reader",
+                "read it aloud",
+            ])
+        // The article's note quotes itself; each quote but that one is in the article's text.
+        #expect(code.highlights[0].note == "Read this before the design review.")
+        #expect(code.highlights.dropFirst().allSatisfy { text.contains($0.quote.components(separatedBy: "\n\n")[0]) })
+        #expect(code.highlights[1].tags == ["design", "favorite"])
+        #expect(code.highlights[1].note == "The thesis.\n\nAnd a second paragraph of the note.")
+        #expect(code.highlights[2].note == nil && code.highlights[2].tags.isEmpty)
+        #expect(code.highlights[3].note == "#not-a-label sentence, a note that starts like a label.")
+        // Never fetched: no text, its highlight kept.
+        #expect(library.items[1].text == nil && library.items[1].archived == false)
+        #expect(library.items[1].highlights.map(\.quote) == ["A passage kept from a page Omnivore never fetched."])
+        #expect(library.notUnderstood.isEmpty)
+    }
+
     @Test func aDamagedZipIsOneClearError() throws {
         let data = try Self.fixture("omnivore-export.zip")
         #expect(throws: LibraryError.self) {

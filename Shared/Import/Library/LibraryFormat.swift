@@ -44,6 +44,11 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         return library
     }
 
+    /// The highlights and notes of one article in Omnivore's export zip (`highlights/SLUG.md`).
+    public static func omnivoreHighlights(_ markdown: String) -> [LibraryHighlight] {
+        ReadLaterExports.omnivoreHighlights(markdown)
+    }
+
     /// The format a file's first bytes show, when only one fits; nil when unsure.
     public static func detect(_ data: Data) -> LibraryFormat? {
         let start = data.prefix(4096)

@@ -79,6 +79,80 @@ enum ReadLaterExports {
         return library
     }
 
+    /// Omnivore's highlights file (`highlights/SLUG.md` in its export zip), as its exporter writes
+    /// it: each highlight a quote (`> text`, a blank line inside it written `> `), then, after a
+    /// blank line each, its labels (`#one #two`) and its note. A note on the whole article quotes
+    /// nothing and stands after more blank lines; it quotes itself here, as a lone Kindle note.
+    static func omnivoreHighlights(_ markdown: String) -> [LibraryHighlight] {
+        var highlights: [LibraryHighlight] = []
+        var paragraphs: [String] = []
+        var standsAlone = false
+        var labelsRead = false
+        func finish() {
+            defer { paragraphs = [] }
+            guard !highlights.isEmpty, !paragraphs.isEmpty else { return }
+            let text = paragraphs.joined(separator: "\n\n")
+            highlights[highlights.count - 1].note = text
+            if standsAlone { highlights[highlights.count - 1].quote = text }
+        }
+        for (block, blankLines) in markdownBlocks(markdown) {
+            let number = highlights.count + 1
+            if block.first?.hasPrefix(">") == true {
+                finish()
+                var quote = String(
+                    block.map { $0.hasPrefix("> ") ? $0.dropFirst(2) : $0.hasPrefix(">") ? $0.dropFirst() : $0 }
+                        .joined(separator: "\n").trimmedOfWhitespace)
+                // Older exports end a quote with a link back to it.
+                if quote.hasSuffix(")"), let link = quote.range(of: " [⤴️](", options: .backwards) {
+                    quote = String(quote[..<link.lowerBound].trimmedOfWhitespace)
+                }
+                highlights.append(LibraryHighlight(quote: quote, location: "highlight \(number)", position: number))
+                standsAlone = false
+                labelsRead = false
+                continue
+            }
+            let text = String(block.joined(separator: "\n").trimmedOfWhitespace)
+            let words = text.split(whereSeparator: \.isWhitespace)
+            if highlights.isEmpty || blankLines > 1 {
+                finish()
+                highlights.append(LibraryHighlight(quote: text, note: text, location: "note \(number)"))
+                standsAlone = true
+                labelsRead = true
+                paragraphs = [text]
+            } else if !labelsRead && paragraphs.isEmpty && words.allSatisfy({ $0.hasPrefix("#") && $0.count > 1 }) {
+                highlights[highlights.count - 1].tags = words.map { String($0.dropFirst()) }
+                labelsRead = true
+            } else {
+                paragraphs.append(text)
+            }
+        }
+        finish()
+        return highlights.filter { !$0.quote.isEmpty }
+    }
+
+    /// The blocks of a Markdown text, each with the number of blank lines before it.
+    private static func markdownBlocks(_ text: String) -> [(lines: [Substring], blankLinesBefore: Int)] {
+        var blocks: [([Substring], Int)] = []
+        var block: [Substring] = []
+        var blankLines = 0
+        var blankLinesBefore = 0
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            if line.allSatisfy(\.isWhitespace) {
+                if !block.isEmpty {
+                    blocks.append((block, blankLinesBefore))
+                    block = []
+                    blankLines = 0
+                }
+                blankLines += 1
+            } else {
+                if block.isEmpty { blankLinesBefore = blankLines }
+                block.append(line)
+            }
+        }
+        if !block.isEmpty { blocks.append((block, blankLinesBefore)) }
+        return blocks
+    }
+
     /// Pocket's highlights file (`annotations/part_*.json` in its export zip): a list of
     /// `{url, title, highlights: [{quote, created_at}]}`, added to the saved articles of the same
     /// address, or as articles of their own.
