@@ -218,6 +218,40 @@ struct LibraryFormatTests {
         #expect(json.notUnderstood == ["book 1, entry 3"])
     }
 
+    @Test func koreadersExportsAsItsExporterWritesThemReadTheSame() throws {
+        // The Markdown as KOReader writes it: the text in its drawer's style, the note after `---`,
+        // no blank line between entries, `N/A` for no author, and its time at the end.
+        let json = try LibraryFormat.koreader.parse(Self.fixture("koreader-2024.json"))
+        let markdown = try LibraryFormat.koreader.parse(Self.fixture("koreader-2024.md"))
+        #expect(LibraryFormat.detect(try Self.fixture("koreader-2024.md")) == .koreader)
+        #expect(LibraryFormat.detect(try Self.fixture("koreader-2024.json")) == .koreader)
+        for library in [json, markdown] {
+            #expect(library.items.map(\.title) == ["Walden", "Notes from a Small Press"])
+            #expect(library.items.map(\.author) == ["Henry David Thoreau", nil])
+            let walden = library.items[0].highlightsInReadingOrder
+            #expect(
+                walden.map(\.quote) == [
+                    "The mass of men lead lives of quiet desperation.",
+                    "It is never too late to give up our prejudices.\nNo way of thinking or doing, however ancient, "
+                        + "can be trusted without proof.",
+                    "I went to the woods because I wished to live deliberately",
+                ])
+            #expect(walden.map(\.note) == [nil, "Two paragraphs, one highlight.", "the famous line"])
+            #expect(walden.map(\.position) == [10, 12, 88])
+            #expect(walden.map(\.createdAt) == [1_700_000_050_000, 1_700_000_070_000, 1_700_000_100_000])
+            #expect(library.items[1].highlights.map(\.quote) == ["Print what you can stand behind."])
+            #expect(library.notUnderstood.isEmpty)
+        }
+        // A page labelled with its reference page, and a time written out, as newer versions keep them.
+        let labelled = try LibraryFormat.koreader.parse(
+            Data(
+                #"{"title": "T", "entries": [{"page": "[12]15", "datetime": "2024-05-01 10:00:00", "text": "x"}]}"#.utf8
+            ))
+        let highlight = try #require(labelled.items.first?.highlights.first)
+        #expect(highlight.location == "page [12]15" && highlight.position == 15)
+        #expect(highlight.createdAt == 1_714_557_600_000)
+    }
+
     @Test func readLaterExportsBringStateAndTags() throws {
         let pocket = try LibraryFormat.pocket.parse(Self.fixture("pocket.csv"))
         #expect(pocket.items.map(\.title) == ["How to Do Great Work", "The Art of Finishing"])

@@ -31,11 +31,18 @@ enum KOReaderExport {
                     library.notUnderstood.append("book \(bookNumber + 1), entry \(number + 1)")
                     continue
                 }
-                let page = entry["page"] as? Int ?? Int(entry["page"] as? String ?? "")
+                // A number, or a label with its reference page first (`[12]15`).
+                let label = entry["page"] as? String
+                let page = entry["page"] as? Int ?? label.flatMap { Int(($0.split(separator: "]").last ?? "")) }
+                let place = label.flatMap { $0.isEmpty ? nil : $0 } ?? page.map(String.init)
                 var highlight = LibraryHighlight(
                     quote: text, note: (entry["note"] as? String).flatMap { $0.isEmpty ? nil : $0 },
-                    location: page.map { "page \($0)" } ?? "entry \(number + 1)", position: page)
-                if let time = entry["time"] as? Int { highlight.createdAt = Int64(time) * 1000 }
+                    location: place.map { "page \($0)" } ?? "entry \(number + 1)", position: page)
+                if let time = entry["time"] as? Int {
+                    highlight.createdAt = Int64(time) * 1000
+                } else if let written = entry["datetime"] as? String {
+                    highlight.createdAt = LibraryDates.parse(written)
+                }
                 highlight.color = entry["color"] as? String ?? entry["drawer"] as? String
                 if let chapter = entry["chapter"] as? String, !chapter.isEmpty { highlight.location += " (\(chapter))" }
                 library.items[index].highlights.append(highlight)
@@ -49,69 +56,102 @@ enum KOReaderExport {
         var index: Int?
         var title: String?
         var author: String?
-        var location: String?
-        var position: Int?
-        var createdAt: Int64?
-        var paragraph: [String] = []
-        var pendingLine = 0
-        func flush() {
-            defer { paragraph = [] }
-            let body = paragraph.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !body.isEmpty else { return }
+        var entry: (location: String, position: Int?, createdAt: Int64?, line: Int, lines: [Substring])?
+        var loose = false
+        func finish() {
+            defer { entry = nil }
+            guard let read = entry, let (quote, note) = Self.highlight(read.lines) else { return }
             if index == nil, let title {
                 let item = LibraryItem(url: nil, title: title, author: author)
                 index = library.item(item.sourceKey) { item }
             }
-            guard let current = index, let place = location else {
-                library.notUnderstood.append("line \(pendingLine)")
+            guard let current = index else {
+                library.notUnderstood.append("line \(read.line)")
                 return
             }
-            // In place: a copy of the highlights written back would copy them all per paragraph.
-            // A line in italics, or quoted with "Note:", right after a highlight is its note.
-            if let last = library.items[current].highlights.indices.last,
-                library.items[current].highlights[last].location == place,
-                library.items[current].highlights[last].note == nil, let note = Self.note(body)
-            {
-                library.items[current].highlights[last].note = note
-            } else {
-                var highlight = LibraryHighlight(quote: body, location: place, position: position)
-                highlight.createdAt = createdAt
-                library.items[current].highlights.append(highlight)
-            }
+            var highlight = LibraryHighlight(quote: quote, note: note, location: read.location, position: read.position)
+            highlight.createdAt = read.createdAt
+            library.items[current].highlights.append(highlight)
         }
-        for (number, raw) in text.components(separatedBy: "\n").enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("#") {
-                flush()
-                let level = line.prefix { $0 == "#" }.count
-                let heading = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (number, raw) in lines.enumerated() {
+            let line = raw.trimmedOfWhitespace
+            if let (level, heading) = Self.heading(line) {
+                finish()
+                loose = false
                 switch level {
                 case 1:
-                    title = heading
+                    title = String(heading)
                     author = nil
                     index = nil
                 case 5:
-                    author = heading
+                    // The exporter writes `N/A` for a book with no author, where its JSON has none.
+                    author = heading == "N/A" ? nil : String(heading)
+                    index = nil
                 case 3:
                     // `Page 10 @ 14 November 2023 10:14:10 PM`: the place, then when.
                     let parts = heading.components(separatedBy: " @ ")
-                    location = parts.first ?? heading
-                    position = location.flatMap { Int($0.filter(\.isNumber)) }
-                    createdAt = parts.count > 1 ? LibraryDates.written(parts[1...].joined(separator: " @ ")[...]) : nil
+                    let place = parts.first ?? String(heading)
+                    // A page may carry its reference page first (`Page [12]15`).
+                    let page = place.split(separator: "]").last ?? place[...]
+                    let createdAt =
+                        parts.count > 1 ? LibraryDates.written(parts[1...].joined(separator: " @ ")[...]) : nil
+                    entry = (place, Int(page.filter(\.isNumber)), createdAt, number + 2, [])
                 default:
-                    break
+                    break  // A chapter (`## …`) only groups the entries under it.
                 }
-                if level == 1 || level == 5 { index = nil }
-            } else if line.isEmpty || line == "---" {
-                flush()
+            } else if line.hasPrefix("_Generated at: ") || Self.isBacklink(line) {
+                continue  // What the exporter adds: its time at the end, links into the book.
+            } else if entry != nil {
+                entry?.lines.append(line)
             } else {
-                if paragraph.isEmpty { pendingLine = number + 1 }
-                paragraph.append(line)
+                // Text under no entry: named once per paragraph.
+                if !line.isEmpty && !loose { library.notUnderstood.append("line \(number + 1)") }
+                loose = !line.isEmpty
             }
         }
-        flush()
+        finish()
         return library
     }
+
+    /// `# Title`, `## Chapter`, `### Page …`, `##### Author`: the level and the heading.
+    private static func heading(_ line: Substring) -> (Int, Substring)? {
+        let level = line.prefix { $0 == "#" }.count
+        guard (1...6).contains(level), line.dropFirst(level).first == " " else { return nil }
+        return (level, line.dropFirst(level).trimmedOfWhitespace)
+    }
+
+    private static func isBacklink(_ line: Substring) -> Bool {
+        line.hasPrefix("[") && line.hasSuffix(">)") && line.after("](<file://") != nil
+    }
+
+    /// An entry's highlight and note: the text, in the style its drawer was exported with (`*…*`,
+    /// `**…**`, `==…==`, `++…++`, `~~…~~`, `<u>…</u>`), then, after a line `---`, the note. Older
+    /// exports put the note first, in italics or after `Note:`, and ended the entry with `---`.
+    private static func highlight(_ lines: [Substring]) -> (String, String?)? {
+        let rule = lines.firstIndex(of: "---") ?? lines.endIndex
+        var quote = lines[..<rule].joined(separator: "\n").trimmedOfWhitespace
+        var note = rule < lines.endIndex ? lines[(rule + 1)...].joined(separator: "\n").trimmedOfWhitespace : ""
+        if note.isEmpty, let split = quote.range(of: "\n\n", options: .backwards),
+            let older = Self.note(String(quote[split.upperBound...]))
+        {
+            note = older[...]
+            quote = quote[..<split.lowerBound].trimmedOfWhitespace
+        }
+        for (open, close) in Self.styles where quote.count > open.count + close.count {
+            if quote.hasPrefix(open) && quote.hasSuffix(close) {
+                quote = quote.dropFirst(open.count).dropLast(close.count).trimmedOfWhitespace
+                break
+            }
+        }
+        guard !quote.isEmpty else { return nil }
+        return (String(quote), note.isEmpty ? nil : String(note))
+    }
+
+    /// The exporter's styles, the longest marks first.
+    private static let styles = [
+        ("**_", "_**"), ("**", "**"), ("==", "=="), ("++", "++"), ("~~", "~~"), ("<u>", "</u>"), ("*", "*"),
+    ]
 
     private static func note(_ body: String) -> String? {
         if body.hasPrefix("_") && body.hasSuffix("_") && body.count > 2 {
