@@ -106,6 +106,75 @@ struct LibraryFormatTests {
         #expect(library.items[6].highlights[0].location == "page XII")
     }
 
+    @Test func kindleClippingsInJapaneseChineseRussianAndDutch() throws {
+        // Lines as those Kindles write them: the kind after the place, the page's number before
+        // ページ, an en dash to start the line, dates in 年月日 with 上午 and 下午.
+        let text = """
+            Slade House (David Mitchell)
+            - 27ページ|位置No. 409-412のハイライト |作成日: 2016年2月26日金曜日 11:49:27
+
+            The hatch opens.
+            ==========
+            Slade House (David Mitchell)
+            - 位置No. 412のメモ |作成日: 2016年2月26日金曜日 11:50:00
+
+            A note at its end.
+            ==========
+            白痴 (陀思妥耶夫斯基)
+            - 您在第 3 页（位置 #77-78）的标注 | 添加于 2016年2月26日星期五 上午10:56:04
+
+            两个农民，都上了年纪。
+            ==========
+            白痴 (陀思妥耶夫斯基)
+            - 您在位置 #116-119的标注 | 添加于 2015年2月14日星期六 下午3:21:03
+
+            程序写出来是给人看的。
+            ==========
+            白痴 (陀思妥耶夫斯基)
+            - 您在第 19 页的书签 | 添加于 2017年12月9日星期六 下午10:09:32
+
+
+            ==========
+            Morning Star (Pierce Brown)
+            – Ваш выделенный отрывок на странице 8 | Место 243–245 | Добавлено: пятница, 26 февраля 2016 г. в 11:00:57
+
+            Deep in darkness, far from warmth and rock.
+            ==========
+            De avond is ongenaakbaar (Dubravka Ugrešić)
+            - Je markering op pagina 12 | Locatie 170-171 | Toegevoegd op zondag 3 mei 2020 22:15:32
+
+            Een zin.
+            ==========
+            Protected (Someone)
+            - Your Highlight on Location 10-12 | Added on Sunday, May 3, 2020 10:15:32 PM
+
+            <You have reached the clipping limit for this item>
+            ==========
+
+            """
+        #expect(LibraryFormat.detect(Data(text.utf8)) == .kindle)
+        let japaneseOnly = text.components(separatedBy: "白痴")[0]
+        #expect(LibraryFormat.detect(Data(japaneseOnly.utf8)) == .kindle)
+        let library = try LibraryFormat.kindle.parse(Data(text.utf8))
+        #expect(
+            library.items.map(\.author) == ["David Mitchell", "陀思妥耶夫斯基", "Pierce Brown", "Dubravka Ugrešić", "Someone"])
+        let slade = library.items[0].highlights
+        #expect(slade.map(\.quote) == ["The hatch opens."] && slade[0].location == "location 409-412")
+        #expect(slade[0].note == "A note at its end." && slade[0].createdAt == 1_456_487_367_000)
+        let idiot = library.items[1]
+        #expect(idiot.highlights.map(\.location) == ["location 77-78", "location 116-119"])
+        #expect(idiot.highlights.map(\.createdAt) == [1_456_484_164_000, 1_423_927_263_000])
+        #expect(idiot.bookmarks.map(\.location) == ["page 19"] && idiot.bookmarks[0].createdAt == 1_512_857_372_000)
+        let star = library.items[2].highlights
+        #expect(star.map(\.position) == [243] && star[0].endPosition == 245)
+        #expect(star[0].createdAt == 1_456_484_457_000)
+        #expect(library.items[3].highlights.map(\.location) == ["location 170-171"])
+        #expect(library.items[3].highlights[0].createdAt == 1_588_544_132_000)
+        // The limit's notice is no highlight: the entry is named, not kept.
+        #expect(library.items[4].highlights.isEmpty)
+        #expect(library.notUnderstood == ["line 36"])
+    }
+
     @Test func kindleFoldsAResizeAtEitherEndAndOnlyOverItsLocations() {
         func highlight(_ quote: String, _ start: Int?, _ end: Int?) -> LibraryHighlight {
             var highlight = LibraryHighlight(quote: quote, location: "location", position: start)

@@ -33,7 +33,9 @@ enum KindleClippings {
             }
             switch meta.kind {
             case .highlight:
-                guard !text.isEmpty else {
+                // Past the publisher's limit, Kindle keeps a notice in place of the text
+                // (`<You have reached the clipping limit for this item>`): there is nothing to keep.
+                guard !text.isEmpty, !Self.isLimitNotice(text) else {
                     library.notUnderstood.append("line \(entryLine)")
                     return
                 }
@@ -151,6 +153,12 @@ enum KindleClippings {
         return aStart == bStart || a.quote.contains(b.quote) || b.quote.contains(a.quote)
     }
 
+    /// Kindle's notice in place of a clipping's text, in whatever language: one line in angle brackets.
+    static func isLimitNotice(_ text: String) -> Bool {
+        text.hasPrefix("<") && text.hasSuffix(">") && text.count < 200 && !text.contains("\n")
+            && text.dropFirst().dropLast().allSatisfy { $0 != "<" && $0 != ">" }
+    }
+
     /// `Title (Author)`: the last parenthesised part is the author.
     static func titleAndAuthor(_ line: Substring) -> (String, String?) {
         let trimmed = line.trimmedOfWhitespace
@@ -161,7 +169,9 @@ enum KindleClippings {
     }
 
     /// `- Your Highlight on page 12 | Location 1204-1206 | Added on Sunday, March 3, 2019 10:15:32 PM`,
-    /// or the same in the words of a German, French, Spanish, Italian or Portuguese Kindle.
+    /// or the same in the words of a German, French, Spanish, Italian, Portuguese, Dutch, Russian,
+    /// Japanese (`- 27ページ|位置No. 409-412のハイライト |作成日: 2016年2月26日金曜日 11:49:27`) or
+    /// Chinese (`- 您在第 3 页（位置 #77-78）的标注 | 添加于 2016年2月26日星期五 上午10:56:04`) Kindle.
     struct Meta {
         enum Kind { case highlight, note, bookmark }
         let kind: Kind
@@ -171,21 +181,37 @@ enum KindleClippings {
         let date: Int64?
 
         private static let kinds: [(Kind, [String])] = [
-            (.highlight, ["highlight", "markierung", "surlignement", "subrayado", "evidenziazione", "destaque"]),
-            (.note, ["note", "notiz", "nota"]),
-            (.bookmark, ["bookmark", "lesezeichen", "signet", "marcador", "segnalibro"]),
+            (
+                .highlight,
+                [
+                    "highlight", "markierung", "surlignement", "subrayado", "evidenziazione", "destaque", "markering",
+                    "выделенный отрывок", "ハイライト", "标注",
+                ]
+            ),
+            (.note, ["note", "notiz", "nota", "notitie", "заметка", "メモ", "笔记"]),
+            (
+                .bookmark,
+                [
+                    "bookmark", "lesezeichen", "signet", "marcador", "segnalibro", "bladwijzer", "закладка", "ブックマーク",
+                    "书签",
+                ]
+            ),
         ]
         private static let locationWords = [
-            "location ", "loc. ", "position ", "emplacement ", "posición ", "posizione ", "posição ",
+            "location ", "loc. ", "position ", "emplacement ", "posición ", "posizione ", "posição ", "locatie ",
+            // Matched as written outside ASCII: both cases of a Cyrillic word.
+            "место ", "Место ", "位置no. ", "位置 #", "位置#",
         ]
-        private static let pageWords = ["page ", "seite ", "página ", "pagina "]
+        private static let pageWords = ["page ", "seite ", "página ", "pagina ", "странице ", "第 "]
         static let addedWords = [
             "added on ", "hinzugefügt am ", "ajouté le ", "añadido el ", "aggiunto in data ", "adicionado: ",
+            "toegevoegd op ", "добавлено: ", "Добавлено: ", "作成日: ", "作成日：", "添加于 ",
         ]
 
         init?(_ line: Substring) {
             let lower = line.lowercased()
-            guard lower.hasPrefix("-"),
+            // Some Kindles start the line with an en dash.
+            guard lower.hasPrefix("-") || lower.hasPrefix("–"),
                 let kind = Self.kinds.first(where: { $0.1.contains { lower[...].after($0) != nil } })?.0
             else { return nil }
             self.kind = kind
@@ -195,16 +221,20 @@ enum KindleClippings {
             // Read from the line as written: the place names the note's id, as it did before.
             for part in line.split(separator: "|").map(\.trimmedOfWhitespace) {
                 if let rest = Self.after(Self.locationWords, in: part) {
-                    location = rest
-                } else if let rest = Self.after(Self.pageWords, in: part) {
-                    page = rest
+                    location = Self.place(rest)
                 } else if let rest = Self.after(Self.addedWords, in: part) {
                     date = LibraryDates.written(rest)
+                } else if let rest = Self.after(Self.pageWords, in: part) {
+                    page = Self.place(rest)
+                } else if let mark = part.range(of: "ページ") {
+                    // Japanese writes the page's number first (`27ページ`).
+                    let digits = part[..<mark.lowerBound].reversed().prefix(while: \.isNumber)
+                    if !digits.isEmpty { page = Substring(String(digits.reversed())) }
                 }
             }
             guard let place = location ?? page else { return nil }
             self.location = (location != nil ? "location " : "page ") + place
-            let numbers = place.split(separator: "-").map { Int($0.trimmedOfWhitespace) }
+            let numbers = place.split(whereSeparator: { $0 == "-" || $0 == "–" }).map { Int($0.trimmedOfWhitespace) }
             start = numbers.first ?? nil
             var end = numbers.count > 1 ? numbers[1] : nil
             // "1204-6" is 1204 to 1206.
@@ -215,6 +245,14 @@ enum KindleClippings {
             }
             self.end = end
             self.date = date
+        }
+
+        /// The place as written; one that starts with a number ends with it (the Japanese and
+        /// Chinese lines go on with the kind: `409-412のハイライト`, `77-78）的标注`).
+        private static func place(_ rest: Substring) -> Substring {
+            guard rest.first?.isASCII == true, rest.first?.isNumber == true else { return rest }
+            return rest.prefix { ($0.isASCII && $0.isNumber) || $0 == "-" || $0 == "–" || $0 == " " }
+                .trimmedOfWhitespace
         }
 
         private static func after(_ words: [String], in part: Substring) -> Substring? {

@@ -48,8 +48,10 @@ enum LibraryDates {
 
     /// A date written in words: `Sunday, March 3, 2019 10:15:32 PM`, `Friday, 25 November 2016
     /// 21:47:31`, `Tuesday, August 09, 2011, 09:29 PM`, `Sonntag, 3. März 2019 22:15:32`, `3 de
-    /// marzo de 2019`; month names in English, German, French, Spanish, Italian and Portuguese.
+    /// marzo de 2019`; month names in English, German, French, Spanish, Italian, Portuguese, Dutch
+    /// and Russian; the Japanese and Chinese layouts by their own rule.
     static func written(_ text: Substring) -> Int64? {
+        if text.contains("年") { return eastAsian(text) }
         var day: Int?
         var month: Int?
         var year: Int?
@@ -83,6 +85,36 @@ enum LibraryDates {
         return (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
     }
 
+    /// `2016年2月26日金曜日 11:49:27`, `2016年2月26日星期五 下午10:56:04`: the Japanese and Chinese
+    /// layouts, the hour on a 12-hour clock after 上午 or 下午 (午前, 午後).
+    private static func eastAsian(_ text: Substring) -> Int64? {
+        func number(before mark: Character) -> Int? {
+            guard let at = text.firstIndex(of: mark) else { return nil }
+            return Int(String(text[..<at].reversed().prefix(while: \.isNumber).reversed()))
+        }
+        guard let year = number(before: "年"), let month = number(before: "月"), let day = number(before: "日"),
+            let days = CalendarDay(year: year, month: month, day: day)?.daysSince1970
+        else { return nil }
+        var seconds = 0
+        if let colon = text.firstIndex(of: ":") {
+            let start = text[..<colon].lastIndex { !$0.isNumber }.map(text.index(after:)) ?? text.startIndex
+            let clock = text[start...].prefix { $0.isNumber || $0 == ":" }.split(separator: ":").compactMap { Int($0) }
+            guard clock.count >= 2, var hour = clock.first else { return nil }
+            let before = text[..<start]
+            if before.hasSuffix("下午") || before.hasSuffix("午後") {
+                guard (1...12).contains(hour) else { return nil }
+                hour = hour % 12 + 12
+            } else if before.hasSuffix("上午") || before.hasSuffix("午前") {
+                guard (1...12).contains(hour) else { return nil }
+                hour %= 12
+            }
+            let second = clock.count > 2 ? clock[2] : 0
+            guard (0...23).contains(hour), (0...59).contains(clock[1]), (0...60).contains(second) else { return nil }
+            seconds = hour * 3600 + clock[1] * 60 + second
+        }
+        return (Int64(days) * 86_400 + Int64(seconds)) * 1000
+    }
+
     /// The English month names, January first, in lower case.
     static let englishMonths = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -98,6 +130,10 @@ enum LibraryDates {
             "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
             "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
             "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+            "januari februari maart april mei juni juli augustus september oktober november december",
+            // Russian writes a date's month in the genitive (`26 февраля 2016 г.`).
+            "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+            "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь",
         ]
         var months: [String: Int] = [:]
         for line in names {

@@ -56,10 +56,9 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         let head = utf16 ? text(start, utf16: true) ?? "" : String(decoding: start, as: UTF8.self)
         let lower = head.lowercased()
         var found: [LibraryFormat] = []
+        // A separator line, and a line of kind and place that reads in one of Kindle's languages.
         if head.contains("==========")
-            && (lower.contains("- your highlight") || lower.contains("- your note")
-                || lower.contains("- your bookmark")
-                || KindleClippings.Meta.addedWords.contains { lower.contains("| " + $0) })
+            && head.split(whereSeparator: \.isNewline).contains(where: { KindleClippings.Meta($0) != nil })
         {
             found.append(.kindle)
         }
