@@ -256,6 +256,36 @@ struct LibraryFormatTests {
         #expect(library.notUnderstood == ["item 3"])
     }
 
+    @Test func hypothesisPageNotesAndRepliesAreKept() throws {
+        // A page note targets the page with no selector; a reply lists its thread in `references`.
+        func row(_ id: String, _ text: String, exact: String? = nil, references: [String] = []) -> String {
+            let selector = exact.map { #", "selector": [{"type": "TextQuoteSelector", "exact": "\#($0)"}]"# } ?? ""
+            let refs = references.map { "\"\($0)\"" }.joined(separator: ", ")
+            return #"{"id": "\#(id)", "uri": "https://example.com/a", "text": "\#(text)", "references": [\#(refs)], "#
+                + #""target": [{"source": "https://example.com/a"\#(selector)}]}"#
+        }
+        let rows = [
+            row("root", "First thought.", exact: "the quoted words"), row("page", "A note on the whole page."),
+            row("reply", "An answer.", references: ["root"]),
+            row("deeper", "And another.", references: ["root", "reply"]),
+            row("orphan", "Answering someone not here.", references: ["elsewhere"]), row("empty", ""),
+        ]
+        let library = try LibraryFormat.hypothesis.parse(Data(#"{"rows": [\#(rows.joined(separator: ", "))]}"#.utf8))
+        let notes = library.items[0].highlights
+        #expect(notes.map(\.id) == ["root", "page", "reply", "deeper", "orphan"])
+        #expect(
+            notes.map(\.quote) == [
+                "the quoted words", "A note on the whole page.", "the quoted words", "the quoted words",
+                "Answering someone not here.",
+            ])
+        #expect(
+            notes.map(\.note) == [
+                "First thought.", "A note on the whole page.", "An answer.", "And another.",
+                "Answering someone not here.",
+            ])
+        #expect(library.notUnderstood == ["item 6"])
+    }
+
     @Test func annotationsSavedWithAByteOrderMarkOrAsUnicodeReadTheSame() throws {
         let original = try Self.fixture("hypothesis.json")
         let expected = try LibraryFormat.hypothesis.parse(original)

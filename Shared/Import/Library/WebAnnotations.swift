@@ -35,6 +35,8 @@ enum WebAnnotations {
             library.notUnderstood.append("the whole file (not JSON annotations)")
             return library
         }
+        var replies: [(item: Int, highlight: Int, parent: String)] = []
+        var quoted: [String: (item: Int, highlight: Int)] = [:]
         for (number, entry) in list.enumerated() {
             guard case .object = entry, let read = Self.annotation(entry) else {
                 library.notUnderstood.append("item \(number + 1)")
@@ -43,15 +45,30 @@ enum WebAnnotations {
             let index = library.item(read.item.sourceKey) { read.item }
             if let highlight = read.highlight {
                 library.items[index].highlights.append(highlight)
+                let position = library.items[index].highlights.count - 1
+                if let parent = read.replyTo { replies.append((index, position, parent)) }
+                if read.quotes, let id = highlight.id { quoted[id] = (index, position) }
             } else if let bookmark = read.bookmark {
                 library.items[index].bookmarks.append(bookmark)
             }
         }
+        // A reply is a note on the quote its thread starts from, when the file holds that annotation.
+        for reply in replies {
+            guard let at = quoted[reply.parent], at.item == reply.item else { continue }
+            let parent = library.items[at.item].highlights[at.highlight]
+            library.items[reply.item].highlights[reply.highlight].quote = parent.quote
+            library.items[reply.item].highlights[reply.highlight].prefix = parent.prefix
+            library.items[reply.item].highlights[reply.highlight].suffix = parent.suffix
+            library.items[reply.item].highlights[reply.highlight].position = parent.position
+        }
         return library
     }
 
+    /// An annotation read: its article, and the highlight or bookmark it makes. One that quotes
+    /// nothing but says something (a page note, a reply) is a note quoting itself, as a lone Kindle
+    /// note; a reply names the annotation its thread starts from (the first of its `references`).
     private static func annotation(_ annotation: JSONValue) -> (
-        item: LibraryItem, highlight: LibraryHighlight?, bookmark: LibraryBookmark?
+        item: LibraryItem, highlight: LibraryHighlight?, bookmark: LibraryBookmark?, replyTo: String?, quotes: Bool
     )? {
         let target = annotation["target"]?.objects.first
         guard let source = target?["source"]?.string ?? annotation["uri"]?.string else { return nil }
@@ -82,11 +99,13 @@ enum WebAnnotations {
             var bookmark = LibraryBookmark(
                 location: start.map { "offset \($0)" } ?? "", position: start, label: comment)
             bookmark.createdAt = created
-            return (keyed, nil, bookmark)
+            return (keyed, nil, bookmark, nil, false)
         }
-        guard let exact = quote?["exact"]?.string, !exact.isEmpty else { return nil }
+        let note = comment?.isEmpty == true ? nil : comment
+        let selected = quote?["exact"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        guard let exact = selected ?? note else { return nil }
         var highlight = LibraryHighlight(
-            quote: exact, note: comment?.isEmpty == true ? nil : comment,
+            quote: exact, note: note,
             location: id ?? start.map { "offset \($0)" } ?? "",
             position: start)
         highlight.prefix = quote?["prefix"]?.string
@@ -94,7 +113,8 @@ enum WebAnnotations {
         highlight.createdAt = created
         highlight.tags = tags
         highlight.id = id
-        return (keyed, highlight, nil)
+        let replyTo = annotation["references"]?.array?.first?.string
+        return (keyed, highlight, nil, replyTo, selected != nil)
     }
 }
 
