@@ -21,6 +21,21 @@ struct LibraryImporterTests {
         #expect(library.notUnderstood == ["link 4"])
     }
 
+    @Test func instapapersHTMLExportBringsFoldersAsStateAndTags() throws {
+        let data = try Self.fixture("instapaper.html")
+        #expect(LibraryImporter.detect(data) == .instapaper)
+        let library = try LibraryImporter.parse(data, format: .instapaper)
+        #expect(library.items.map(\.title) == ["First Article", "Third Article", "Second & Last", "Fourth Article"])
+        #expect(library.items.map(\.archived) == [false, false, true, nil])
+        // Listed under Unread and Starred: one article, a favorite.
+        #expect(library.items.map(\.favorite) == [nil, true, nil, nil])
+        #expect(library.items[3].tags == ["Cooking"])
+        #expect(library.items[2].url == "https://example.com/two")
+        // The same articles as its CSV export, by the same ids.
+        let csv = try LibraryImporter.parse(try Self.fixture("instapaper.csv"), format: .instapaper)
+        #expect(Set(library.items.map(\.sourceKey)).isSubset(of: Set(csv.items.map(\.sourceKey))))
+    }
+
     @Test func pocketsZipBringsEveryPartAndTheHighlights() throws {
         // As Pocket's last exports: part_*.csv of saved articles, annotations/part_*.json highlights.
         let data = try Self.fixture("pocket-export.zip")

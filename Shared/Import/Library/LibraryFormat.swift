@@ -4,7 +4,8 @@ import Foundation
 public enum LibraryFormat: String, CaseIterable, Sendable {
     case kindle, koreader, readwise, hypothesis, w3c, pocket, instapaper, omnivore
 
-    /// Reads an export of this format. Pocket's HTML export needs MarginExtract's `PocketHTML`.
+    /// Reads an export of this format. Pocket's and Instapaper's HTML exports need MarginExtract's
+    /// `ReadLaterHTML`.
     public func parse(_ data: Data) throws(LibraryError) -> Library {
         let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
         if !utf16 && data.prefix(8192).contains(0) {
