@@ -425,6 +425,11 @@ struct LibraryFormatTests {
         ]
         for (name, format) in expected { #expect(LibraryFormat.detect(try Self.fixture(name)) == format, "\(name)") }
         #expect(LibraryFormat.detect(Data("Just some text.\n\nAnother paragraph.".utf8)) == nil)
+        // A CSV writer that quotes every header, after a byte order mark.
+        let quoted =
+            "\u{FEFF}\"title\",\"url\",\"time_added\",\"tags\",\"status\"\n\"A\",\"https://a.example/\",\"1\",\"\",\"unread\"\n"
+        #expect(LibraryFormat.detect(Data(quoted.utf8)) == .pocket)
+        #expect(try LibraryFormat.pocket.parse(Data(quoted.utf8)).items.map(\.url) == ["https://a.example/"])
     }
 
     @Test func aCSVSavedAgainOnWindowsOrAsUnicodeStillReads() throws {

@@ -63,9 +63,10 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         {
             found.append(.kindle)
         }
-        // A CSV header read the same whatever separator its spreadsheet chose.
+        // A CSV header read the same whatever separator its spreadsheet chose, quoted or not.
         let firstLine = String(
-            (lower.split(whereSeparator: \.isNewline).first ?? "").map { $0 == ";" || $0 == "\t" ? "," : $0 })
+            (lower.split(whereSeparator: \.isNewline).first ?? "").filter { $0 != "\"" && $0 != "\u{FEFF}" }
+                .map { $0 == ";" || $0 == "\t" ? "," : $0 })
         if firstLine.contains("highlight") && firstLine.contains("book title") { found.append(.readwise) }
         if firstLine.hasPrefix("title,url,time_added") { found.append(.pocket) }
         if firstLine.hasPrefix("url,title,selection,folder") { found.append(.instapaper) }
