@@ -61,7 +61,7 @@ public enum LibraryImporter {
     /// parts in name order.
     static func pocketZip(_ data: Data) throws(LibraryError) -> Library {
         let archive = try ZipArchive(data)
-        let names = archive.entries.keys.sorted().filter { !$0.hasPrefix("__MACOSX/") }
+        let names = archive.entries.keys.sorted()
         let parts = names.filter { $0.hasSuffix(".csv") }.map { archive.entries[$0]! }
         guard !parts.isEmpty else { throw LibraryError("the zip holds no Pocket part_*.csv") }
         let annotations = names.filter { $0.hasSuffix(".json") && $0.contains("annotations") }.map {

@@ -4,6 +4,7 @@ import MarginShared
 
 /// The entries of a zip file (stored or deflated, as export tools write them), read whole into
 /// memory within limits: no entry over `maxEntryBytes`, no more than `maxTotalBytes` in all.
+/// Paths are those of the export: without a folder that holds every file, or macOS's `__MACOSX`.
 struct ZipArchive {
     /// The entries' contents by path.
     let entries: [String: Data]
@@ -47,7 +48,12 @@ struct ZipArchive {
             }
             let name = String(decoding: bytes[(offset + 46)..<(offset + 46 + nameLength)], as: UTF8.self)
             offset += 46 + nameLength + extraLength + commentLength
-            if name.hasSuffix("/") { continue }
+            // Folders, and the resource forks macOS adds when it zips a folder again.
+            if name.hasSuffix("/") || name.hasPrefix("__MACOSX/")
+                || name.split(separator: "/").last?.hasPrefix("._") == true
+            {
+                continue
+            }
             guard size <= Self.maxEntryBytes, total + size <= Self.maxTotalBytes else {
                 throw LibraryError("the zip file unpacks to more than \(Self.maxTotalBytes >> 20) MiB")
             }
@@ -64,7 +70,17 @@ struct ZipArchive {
             }
             total += size
         }
-        self.entries = entries
+        self.entries = Self.withoutCommonFolder(entries)
+    }
+
+    /// The entries as if their common folder were the archive's root: an export unzipped and
+    /// zipped again holds its files under one folder of its own.
+    private static func withoutCommonFolder(_ entries: [String: Data]) -> [String: Data] {
+        guard let first = entries.keys.first, let slash = first.firstIndex(of: "/") else { return entries }
+        let folder = first[...slash]
+        guard entries.keys.allSatisfy({ $0.hasPrefix(folder) }) else { return entries }
+        return Self.withoutCommonFolder(
+            Dictionary(uniqueKeysWithValues: entries.map { (String($0.key.dropFirst(folder.count)), $0.value) }))
     }
 
     /// Raw deflate data inflated to exactly `size` bytes.

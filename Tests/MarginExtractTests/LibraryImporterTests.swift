@@ -104,6 +104,15 @@ struct LibraryImporterTests {
         #expect(library.notUnderstood.isEmpty)
     }
 
+    @Test func anExportUnzippedAndZippedAgainReadsTheSame() throws {
+        // Zipped again by macOS: every file under the export's own folder, and `__MACOSX` resource
+        // forks beside it (one named like the metadata, which is not JSON).
+        let again = try Self.fixture("omnivore-export-rezipped.zip")
+        #expect(LibraryImporter.detect(again) == .omnivore)
+        let original = try LibraryImporter.parse(try Self.fixture("omnivore-export-2024.zip"), format: .omnivore)
+        #expect(try LibraryImporter.parse(again, format: .omnivore) == original)
+    }
+
     @Test func aDamagedZipIsOneClearError() throws {
         let data = try Self.fixture("omnivore-export.zip")
         #expect(throws: LibraryError.self) {
