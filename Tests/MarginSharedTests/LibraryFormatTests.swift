@@ -256,6 +256,25 @@ struct LibraryFormatTests {
         #expect(library.notUnderstood == ["item 3"])
     }
 
+    @Test func webAnnotationsInTheModelsShorterForms() throws {
+        // The model lets a target be its address alone and a plain-text body be `bodyValue`.
+        let json = """
+            {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "AnnotationCollection", "items": [
+              {"id": "urn:uuid:1", "type": "Annotation", "bodyValue": "About the whole page.",
+               "target": "https://example.com/page"},
+              {"id": "urn:uuid:2", "type": "Annotation", "bodyValue": "On a passage.",
+               "target": {"source": "https://example.com/page",
+                          "selector": {"type": "TextQuoteSelector", "exact": "a passage"}}}
+            ]}
+            """
+        let library = try LibraryFormat.w3c.parse(Data(json.utf8))
+        #expect(library.items.map(\.url) == ["https://example.com/page"])
+        let notes = library.items[0].highlights
+        #expect(notes.map(\.quote) == ["About the whole page.", "a passage"])
+        #expect(notes.map(\.note) == ["About the whole page.", "On a passage."])
+        #expect(library.notUnderstood.isEmpty)
+    }
+
     @Test func hypothesisPageNotesAndRepliesAreKept() throws {
         // A page note targets the page with no selector; a reply lists its thread in `references`.
         func row(_ id: String, _ text: String, exact: String? = nil, references: [String] = []) -> String {

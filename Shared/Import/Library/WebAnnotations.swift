@@ -71,7 +71,9 @@ enum WebAnnotations {
         item: LibraryItem, highlight: LibraryHighlight?, bookmark: LibraryBookmark?, replyTo: String?, quotes: Bool
     )? {
         let target = annotation["target"]?.objects.first
-        guard let source = target?["source"]?.string ?? annotation["uri"]?.string else { return nil }
+        // A target may be the address alone (`"target": "https://…"`, or a list of them).
+        let address = annotation["target"]?.string ?? annotation["target"]?.array?.first?.string
+        guard let source = target?["source"]?.string ?? address ?? annotation["uri"]?.string else { return nil }
         let selectors = target?["selector"]?.objects ?? []
         let quote = selectors.first { $0["type"]?.string == "TextQuoteSelector" }
         let position = selectors.first { $0["type"]?.string == "TextPositionSelector" }
@@ -90,6 +92,8 @@ enum WebAnnotations {
         let bodies = annotation["body"]?.objects ?? []
         var comment = bodies.first { ($0["purpose"]?.string ?? "commenting") != "tagging" }?["value"]?.string
         var tags = bodies.filter { $0["purpose"]?.string == "tagging" }.compactMap { $0["value"]?.string }
+        // `bodyValue` is the model's shorthand for a body of plain text; `text` is Hypothesis's.
+        if let text = annotation["bodyValue"]?.string, !text.isEmpty { comment = text }
         if let text = annotation["text"]?.string, !text.isEmpty { comment = text }
         tags += annotation["tags"]?.array?.compactMap(\.string) ?? []
         let created = annotation["created"]?.string.flatMap(LibraryDates.parse)
