@@ -32,6 +32,6 @@ bench:
 	.build/release/margin-bench extract
 	.build/release/margin-bench import
 
-# FUZZ_SECONDS per target (60), FUZZ_TARGETS (decoder merge importer), FUZZ_JOBS (1).
+# FUZZ_SECONDS per target (60), FUZZ_TARGETS (decoder merge importer library), FUZZ_JOBS (1).
 fuzz:
 	./scripts/fuzz

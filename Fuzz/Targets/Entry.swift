@@ -1,14 +1,15 @@
 import Foundation
 
-/// The one libFuzzer entry point; `MARGIN_FUZZ_TARGET` (decoder, merge or importer) picks the target,
-/// so that all three share one instrumented build.
+/// The one libFuzzer entry point; `MARGIN_FUZZ_TARGET` (decoder, merge, importer or library) picks
+/// the target, so that all of them share one instrumented build.
 let fuzzTarget: (UnsafePointer<UInt8>, Int) -> CInt = {
     switch ProcessInfo.processInfo.environment["MARGIN_FUZZ_TARGET"] {
     case "merge": return fuzzMerge
     case "importer": return fuzzImporter
     case "decoder": return fuzzDecoder
+    case "library": return fuzzLibrary
     default:
-        FileHandle.standardError.write(Data("set MARGIN_FUZZ_TARGET to decoder, merge or importer\n".utf8))
+        FileHandle.standardError.write(Data("set MARGIN_FUZZ_TARGET to decoder, merge, importer or library\n".utf8))
         exit(2)
     }
 }()
