@@ -145,6 +145,16 @@ struct LibraryFormatTests {
 
             Een zin.
             ==========
+            Kindle4RSS - Sep 20 (Kindle4rss)
+            - Artikel bei Position 699 speichern | Hinzugefügt am Sonntag, 21. September 2014 13:24:34
+
+            A whole article, clipped.
+            ==========
+            The Daily (daily.example)
+            - Clip This Article on Location 401 | Added on Monday, September 16, 2019 9:50:16 AM
+
+            Another article, clipped.
+            ==========
             Protected (Someone)
             - Your Highlight on Location 10-12 | Added on Sunday, May 3, 2020 10:15:32 PM
 
@@ -157,7 +167,10 @@ struct LibraryFormatTests {
         #expect(LibraryFormat.detect(Data(japaneseOnly.utf8)) == .kindle)
         let library = try LibraryFormat.kindle.parse(Data(text.utf8))
         #expect(
-            library.items.map(\.author) == ["David Mitchell", "陀思妥耶夫斯基", "Pierce Brown", "Dubravka Ugrešić", "Someone"])
+            library.items.map(\.author) == [
+                "David Mitchell", "陀思妥耶夫斯基", "Pierce Brown", "Dubravka Ugrešić", "Kindle4rss", "daily.example",
+                "Someone",
+            ])
         let slade = library.items[0].highlights
         #expect(slade.map(\.quote) == ["The hatch opens."] && slade[0].location == "location 409-412")
         #expect(slade[0].note == "A note at its end." && slade[0].createdAt == 1_456_487_367_000)
@@ -170,9 +183,13 @@ struct LibraryFormatTests {
         #expect(star[0].createdAt == 1_456_484_457_000)
         #expect(library.items[3].highlights.map(\.location) == ["location 170-171"])
         #expect(library.items[3].highlights[0].createdAt == 1_588_544_132_000)
+        // A clipped article is kept whole, as a highlight.
+        #expect(library.items[4].highlights.map(\.quote) == ["A whole article, clipped."])
+        #expect(library.items[4].highlights[0].location == "location 699")
+        #expect(library.items[5].highlights.map(\.quote) == ["Another article, clipped."])
         // The limit's notice is no highlight: the entry is named, not kept.
-        #expect(library.items[4].highlights.isEmpty)
-        #expect(library.notUnderstood == ["line 36"])
+        #expect(library.items[6].highlights.isEmpty)
+        #expect(library.notUnderstood == ["line 46"])
     }
 
     @Test func kindleFoldsAResizeAtEitherEndAndOnlyOverItsLocations() {

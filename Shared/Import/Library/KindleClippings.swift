@@ -186,6 +186,8 @@ enum KindleClippings {
                 [
                     "highlight", "markierung", "surlignement", "subrayado", "evidenziazione", "destaque", "markering",
                     "выделенный отрывок", "ハイライト", "标注",
+                    // A clipped article (`Clip This Article`, `Artikel … speichern`): its text kept whole.
+                    "clip this article", "recortar este art", "découper cet article", "speichern",
                 ]
             ),
             (.note, ["note", "notiz", "nota", "notitie", "заметка", "メモ", "笔记"]),
