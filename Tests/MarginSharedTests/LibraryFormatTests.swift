@@ -255,6 +255,11 @@ struct LibraryFormatTests {
         #expect(library.items[1].url == "https://example.org/paper")
         #expect(library.items[1].highlights[0].quote == "A \"quoted\" line,\nover two lines.")
         #expect(library.notUnderstood == ["line 6"])
+        // A note with no passage is kept, quoting itself.
+        let noteOnly = try LibraryFormat.readwise.parse(
+            Data("Highlight,Book Title,Book Author,Note,Location\n,The Book,Someone,A thought of my own,40\n".utf8))
+        #expect(noteOnly.items[0].highlights.map(\.quote) == ["A thought of my own"])
+        #expect(noteOnly.items[0].highlights.map(\.note) == ["A thought of my own"])
     }
 
     @Test func hypothesisKeepsSelectorsTagsAndIds() throws {

@@ -5,7 +5,9 @@ import Foundation
 enum ReadwiseCSV {
     static func parse(_ text: String) -> Library {
         CSVReader.library(text, requiring: "highlight") { row, library in
-            guard let quote = row.value("highlight"), let title = row.value("book title", "title") else { return false }
+            // A note with no passage quotes itself, as a lone Kindle note.
+            guard let quote = row.value("highlight") ?? row.value("note"), let title = row.value("book title", "title")
+            else { return false }
             let author = row.value("book author", "author")
             let url = row.value("url", "source url", "highlight url")
             let index = library.item(LibraryItem(url: url, title: title, author: author).sourceKey) {
