@@ -25,26 +25,56 @@ struct ZipArchive {
                 u32($0) == 0x0605_4B50
             })
         else { throw LibraryError("the zip file has no central directory (truncated?)") }
-        let count = u16(end + 10)
+        func u64(_ at: Int) -> Int? {
+            let high = u32(at + 4)
+            return high < 1 << 30 ? u32(at) | high << 32 : nil
+        }
+        var count = u16(end + 10)
         var offset = u32(end + 16)
-        guard count != 0xFFFF, offset != 0xFFFF_FFFF else {
-            throw LibraryError("the zip file is in the Zip64 format, which is not read")
+        // Zip64 (more than 65,535 entries, or past 4 GiB, or forced by the writer): the counts and
+        // offsets live in a record of their own, which a locator just before this one points at.
+        if count == 0xFFFF || offset == 0xFFFF_FFFF {
+            guard end >= 20, u32(end - 20) == 0x0706_4B50, let record = u64(end - 12),
+                record + 56 <= bytes.count, u32(record) == 0x0606_4B50,
+                let entryCount = u64(record + 32), let directory = u64(record + 48)
+            else { throw LibraryError("the zip file's Zip64 directory is damaged") }
+            count = entryCount
+            offset = directory
         }
         var entries: [String: Data] = [:]
         var total = 0
         for _ in 0..<count {
-            guard offset + 46 <= bytes.count, u32(offset) == 0x0201_4B50 else {
+            guard offset >= 0, offset + 46 <= bytes.count, u32(offset) == 0x0201_4B50 else {
                 throw LibraryError("the zip file's directory is damaged")
             }
             let method = u16(offset + 10)
-            let compressed = u32(offset + 20)
-            let size = u32(offset + 24)
+            var compressed = u32(offset + 20)
+            var size = u32(offset + 24)
             let nameLength = u16(offset + 28)
             let extraLength = u16(offset + 30)
             let commentLength = u16(offset + 32)
-            let local = u32(offset + 42)
-            guard offset + 46 + nameLength <= bytes.count else {
+            var local = u32(offset + 42)
+            guard offset + 46 + nameLength + extraLength <= bytes.count else {
                 throw LibraryError("the zip file's directory is damaged")
+            }
+            // Zip64 sizes and offset, in that order, for each field written as 0xFFFFFFFF.
+            var extra = offset + 46 + nameLength
+            while extra + 4 <= offset + 46 + nameLength + extraLength {
+                let (id, length) = (u16(extra), u16(extra + 2))
+                if id == 0x0001 {
+                    var field = extra + 4
+                    func wide() throws(LibraryError) -> Int {
+                        guard field + 8 <= extra + 4 + length, let value = u64(field) else {
+                            throw LibraryError("the zip file's directory is damaged")
+                        }
+                        field += 8
+                        return value
+                    }
+                    if size == 0xFFFF_FFFF { size = try wide() }
+                    if compressed == 0xFFFF_FFFF { compressed = try wide() }
+                    if local == 0xFFFF_FFFF { local = try wide() }
+                }
+                extra += 4 + length
             }
             let name = String(decoding: bytes[(offset + 46)..<(offset + 46 + nameLength)], as: UTF8.self)
             offset += 46 + nameLength + extraLength + commentLength
