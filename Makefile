@@ -21,7 +21,7 @@ test:
 	swift test $(if $(FILTER),--filter $(FILTER))
 
 lint:
-	swift format lint --strict -r Shared Client Server Extract Sources Tests Package.swift
+	swift format lint --strict -r Shared Client Server Extract Sources Tests Fuzz Package.swift
 
 bench:
 	./scripts/setup --postgres

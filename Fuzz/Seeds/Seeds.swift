@@ -59,7 +59,10 @@ struct FuzzSeeds {
             ], by: laptop, at: laptopClock.tick())
         var bookmark = RecordState(id: "b-1", kind: .bookmark, articleID: "a-1")
         try bookmark.edit(
-            [.set("label", .string("resume")), .set("anchor", .anchor(Anchor(exact: "", prefix: "", suffix: "", start: 3, end: 3)))],
+            [
+                .set("label", .string("resume")),
+                .set("anchor", .anchor(Anchor(exact: "", prefix: "", suffix: "", start: 3, end: 3))),
+            ],
             by: desktop, at: desktopClock.tick())
         return [note, other, conflicted, deleted, revived, article, bookmark]
     }

@@ -14,6 +14,7 @@ let fuzzTarget: (UnsafePointer<UInt8>, Int) -> CInt = {
     }
 }()
 
+/// libFuzzer's entry: one input, passed to the target `MARGIN_FUZZ_TARGET` names.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data, size > 0 else {
