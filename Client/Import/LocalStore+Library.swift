@@ -75,18 +75,23 @@ extension LocalStore {
         // Where each highlight's own paragraph starts, when this import writes the excerpts.
         var paragraphs: [String: Int] = [:]
         var articleChanges: [Change] = []
+        // A source with bookmarks and no highlight (a book only bookmarked) has nothing else to
+        // anchor them to: each bookmark's label, or its place, is a paragraph of its excerpts.
+        let bookmarkParagraphs = highlights.isEmpty ? item.bookmarks.map { Self.excerpt(of: $0, in: item) } : []
         if existing == nil {
             if let text = item.text {
                 content = text
             } else {
-                (content, paragraphs) = Self.excerpts(highlights.map(\.quote))
+                (content, paragraphs) = Self.excerpts(highlights.map(\.quote) + bookmarkParagraphs)
             }
             let article = ImportedArticle(url: item.url, title: item.title, byline: item.author, content: content)
             articleChanges = article.changes(addedAt: item.addedAt ?? HybridLogicalClock.wallNow())
             if excerpted { articleChanges.append(.set("excerpted", .bool(true))) }
         } else if excerpted {
             let text = AnchorText(content)
-            let missing = fresh.map(\.0.quote).filter { !text.contains($0) }
+            let missing = (fresh.map(\.0.quote) + (content.isEmpty ? bookmarkParagraphs : [])).filter {
+                !text.contains($0)
+            }
             if !missing.isEmpty {
                 (content, paragraphs) = Self.excerpts(content.components(separatedBy: "\n\n") + missing)
                 articleChanges += [
@@ -155,7 +160,7 @@ extension LocalStore {
             // A bookmark sits at the first highlight at or after its place (books have no offsets),
             // else after the last one.
             let after = highlights.first { ($0.position ?? .max) >= (bookmark.position ?? .min) } ?? highlights.last
-            let quote = after?.quote ?? String(content.prefix(1))
+            let quote = after?.quote ?? Self.excerpt(of: bookmark, in: item)
             guard !content.isEmpty, let anchor = text.anchor(quote: quote) ?? text.anchor(start: 0, end: 1) else {
                 continue
             }
@@ -171,6 +176,14 @@ extension LocalStore {
         }
     }
 
+    /// What stands for a bookmark in excerpts that have no highlight: its label, else its place,
+    /// else the source's title.
+    static func excerpt(of bookmark: LibraryBookmark, in item: LibraryItem) -> String {
+        let label = bookmark.label?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !label.isEmpty { return label }
+        return bookmark.location.isEmpty ? item.title : bookmark.location
+    }
+
     /// The article's id: the one the export gives it; else from its URL; else derived from the
     /// source key.
     static func articleID(of item: LibraryItem) -> String {
@@ -179,9 +192,12 @@ extension LocalStore {
         return RecordID.article(sourceKey: item.sourceKey)
     }
 
-    /// A note's id: the one the export gave it when that fits, else derived.
+    /// A note's id: the one the export gave it when that is a valid id, else derived (a W3C
+    /// annotation's id may be a URL, which no record id can be).
     static func noteID(_ highlight: LibraryHighlight, item: LibraryItem) -> String {
-        if let id = highlight.id, !id.isEmpty, id.utf8.count <= 128, !id.contains(where: \.isWhitespace) { return id }
+        if let id = highlight.id, !id.isEmpty, id.utf8.count <= RecordLimits().maxIDBytes, RecordID.hasIDBytesOnly(id) {
+            return id
+        }
         return RecordID.imported(.note, sourceKey: item.sourceKey, location: highlight.location, quote: highlight.quote)
     }
 

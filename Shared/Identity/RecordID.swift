@@ -18,6 +18,12 @@ public enum RecordID {
         "a-" + SHA256.hex("source:" + sourceKey)
     }
 
+    /// Whether `id` holds only what an id may: letters, digits and '-' (ids end up in URLs, file
+    /// names and SQL). Its length is bounded by `RecordLimits.maxIDBytes`.
+    public static func hasIDBytesOnly(_ id: String) -> Bool {
+        ByteSet.idBytes.containsEveryByte(of: id)
+    }
+
     /// The id of a note or bookmark imported from elsewhere, derived from its source, location and
     /// quote, so that importing the same export twice, or on two machines, makes one record.
     public static func imported(_ kind: RecordKind, sourceKey: String, location: String, quote: String) -> String {

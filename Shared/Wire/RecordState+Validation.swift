@@ -100,8 +100,7 @@ extension RecordState {
         guard !id.isEmpty, id.utf8.count <= limits.maxIDBytes else {
             throw RecordError(.invalidValue, field: field, "an id must have 1 to \(limits.maxIDBytes) bytes")
         }
-        // Ids end up in URLs, file names and SQL: letters, digits and '-' only.
-        guard ByteSet.idBytes.containsEveryByte(of: id) else {
+        guard RecordID.hasIDBytesOnly(id) else {
             throw RecordError(.invalidValue, field: field, "an id may hold only letters, digits and '-'")
         }
     }

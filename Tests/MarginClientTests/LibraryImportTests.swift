@@ -72,6 +72,44 @@ struct LibraryImportTests {
         #expect(anchor.start == 42 && anchor.end == 63 && anchor.exact == "Care about your craft")
     }
 
+    @Test func aBookOnlyBookmarkedKeepsItsBookmarks() throws {
+        // No highlight to sit on: each bookmark is a paragraph of the excerpts, its label or place.
+        var book = LibraryItem(url: nil, title: "Only Bookmarked", author: "Someone")
+        book.bookmarks = [
+            LibraryBookmark(location: "location 120", position: 120),
+            LibraryBookmark(location: "page 9", position: nil, label: "the map"),
+        ]
+        var library = Library()
+        _ = library.item(book.sourceKey) { book }
+        let store = try LocalStore(home: temporaryHome())
+        let summary = try store.importLibrary(library)
+        #expect(summary.bookmarks == 2 && summary.articles == 1)
+        let article = try #require(try store.records(kind: .article).first)
+        #expect(article.string("content") == "location 120\n\nthe map")
+        let anchored = try store.records(kind: .bookmark, article: article.id).compactMap { $0.anchor()?.exact }
+        #expect(anchored.sorted() == ["location 120", "the map"])
+        #expect(try store.importLibrary(library).duplicates == 2)
+    }
+
+    @Test func annotationIdsThatAreNoRecordIdsStillImport() throws {
+        // W3C ids are often URLs: the whole import failed on the first until now.
+        let json = """
+            {"type": "AnnotationCollection", "items": [
+              {"id": "http://example.org/anno1", "type": "Annotation", "bodyValue": "A comment.",
+               "target": {"source": "https://example.com/page",
+                          "selector": {"type": "TextQuoteSelector", "exact": "some words"}}},
+              {"id": "urn:uuid:n-keeps-its-id", "type": "Annotation", "bodyValue": "Another.",
+               "target": {"source": "urn:margin:article:bad/id",
+                          "selector": {"type": "TextQuoteSelector", "exact": "other words"}}}
+            ]}
+            """
+        let store = try LocalStore(home: temporaryHome())
+        let summary = try store.importLibrary(try LibraryFormat.w3c.parse(Data(json.utf8)))
+        #expect(summary.notes == 2 && summary.notUnderstood.isEmpty)
+        let ids = try store.records(kind: .note).map(\.id)
+        #expect(ids.contains("n-keeps-its-id") && ids.allSatisfy(RecordID.hasIDBytesOnly))
+    }
+
     @Test func twoMachinesImportingOfflineMakeTheSameRecords() throws {
         let library = try Self.library("readwise.csv", .readwise)
         let laptop = try LocalStore(home: temporaryHome())
