@@ -297,6 +297,32 @@ struct LibraryFormatTests {
         #expect(library.notUnderstood.isEmpty)
     }
 
+    @Test func theWebAnnotationModelsOwnExamplesAreRead() throws {
+        // The W3C test suite's correct samples (`../shared/w3c-annotation`): the model's examples
+        // (bodies that are resources, choices, targets as resources, lists and specific resources).
+        // Each keeps a note or a bookmark, but for those that hold nothing a reader could keep:
+        // no body at all, a tag that is a resource on an image, a collection whose pages are elsewhere.
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/w3c-annotation/tools/samples/correct")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        #expect(names.count >= 40, "the W3C samples are at \(folder.path)")
+        let nothingToKeep: Set = ["anno8.json", "anno21.json", "example41.json"]
+        for name in names.sorted() {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            guard !nothingToKeep.contains(name) else {
+                #expect(throws: LibraryError.self, "\(name)") { try LibraryFormat.w3c.parse(data) }
+                continue
+            }
+            let library = try LibraryFormat.w3c.parse(data)
+            let kept = library.items.reduce(0) { $0 + $1.highlights.count + $1.bookmarks.count }
+            #expect(kept >= 1, "\(name)")
+            #expect(library.notUnderstood == (name == "collection1.json" ? ["item 8", "item 21"] : []), "\(name)")
+            // Ids that are URLs are not record ids: each note's comes from its place instead.
+            for item in library.items where item.articleID != nil { #expect(RecordID.hasIDBytesOnly(item.articleID!)) }
+        }
+    }
+
     @Test func hypothesisPageNotesAndRepliesAreKept() throws {
         // A page note targets the page with no selector; a reply lists its thread in `references`.
         func row(_ id: String, _ text: String, exact: String? = nil, references: [String] = []) -> String {

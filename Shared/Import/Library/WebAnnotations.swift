@@ -70,10 +70,12 @@ enum WebAnnotations {
     private static func annotation(_ annotation: JSONValue) -> (
         item: LibraryItem, highlight: LibraryHighlight?, bookmark: LibraryBookmark?, replyTo: String?, quotes: Bool
     )? {
-        let target = annotation["target"]?.objects.first
-        // A target may be the address alone (`"target": "https://…"`, or a list of them).
-        let address = annotation["target"]?.string ?? annotation["target"]?.array?.first?.string
-        guard let source = target?["source"]?.string ?? address ?? annotation["uri"]?.string else { return nil }
+        // A target: a resource with a selector, the resource itself (`{"id": …}`), its address
+        // alone (`"https://…"`), a list of them, or a set of them (`{"type": "List", "items": …}`).
+        let targets = annotation["target"].map { [$0] + ($0.array ?? []) + ($0["items"]?.array ?? []) } ?? []
+        let target = targets.first { $0["source"]?.string != nil } ?? targets.first { $0["id"]?.string != nil }
+        let address = targets.lazy.compactMap { $0.string ?? $0["source"]?.string ?? $0["id"]?.string }.first
+        guard let source = address ?? annotation["uri"]?.string else { return nil }
         let selectors = target?["selector"]?.objects ?? []
         let quote = selectors.first { $0["type"]?.string == "TextQuoteSelector" }
         let position = selectors.first { $0["type"]?.string == "TextPositionSelector" }
@@ -86,11 +88,24 @@ enum WebAnnotations {
             // with no address by its id, which the article keeps).
             keyed.sourceKey = "source:" + source
             let margin = "urn:margin:article:"
-            if source.hasPrefix(margin) { keyed.articleID = String(source.dropFirst(margin.count)) }
+            let id = source.dropFirst(margin.count)
+            if source.hasPrefix(margin), !id.isEmpty, id.utf8.count <= RecordLimits().maxIDBytes,
+                RecordID.hasIDBytesOnly(String(id))
+            {
+                keyed.articleID = String(id)
+            }
         }
-        // Bodies: a comment, a bookmark's label, and tags.
-        let bodies = annotation["body"]?.objects ?? []
-        var comment = bodies.first { ($0["purpose"]?.string ?? "commenting") != "tagging" }?["value"]?.string
+        // Bodies: a comment, a bookmark's label, and tags. A body that is a resource elsewhere
+        // (`"body": "https://…"`, `{"id": …}` or `{"source": …}` with no value) is kept as its
+        // address; of a choice of bodies, the first.
+        let body = annotation["body"]
+        let bodies = (body?.objects ?? []).flatMap {
+            $0["type"]?.string == "Choice" ? $0["items"]?.objects ?? [] : [$0]
+        }
+        let said = bodies.first { ($0["purpose"]?.string ?? "commenting") != "tagging" }
+        var comment =
+            said?["value"]?.string ?? said?["id"]?.string ?? said?["source"]?.string ?? body?.string
+            ?? body?.array?.lazy.compactMap(\.string).first
         var tags = bodies.filter { $0["purpose"]?.string == "tagging" }.compactMap { $0["value"]?.string }
         // `bodyValue` is the model's shorthand for a body of plain text; `text` is Hypothesis's.
         if let text = annotation["bodyValue"]?.string, !text.isEmpty { comment = text }
