@@ -109,9 +109,17 @@ extension LocalStore {
             articleChanges.append(.set("favorite", .bool(favorite)))
         }
         if !articleChanges.isEmpty {
-            try mutate(db, articleID, create: RecordState(id: articleID, kind: .article)) { state, stamp in
-                try state.edit(articleChanges, by: replicaID, at: stamp())
-            }
+            // An article the store cannot hold (excerpts past the content limit) is named with
+            // what is in it, and left out whole.
+            guard
+                try Self.storing(
+                    item, "", into: &summary,
+                    {
+                        try mutate(db, articleID, create: RecordState(id: articleID, kind: .article)) { state, stamp in
+                            try state.edit(articleChanges, by: replicaID, at: stamp())
+                        }
+                    })
+            else { return }
             summary.articles += 1
         } else if item.highlights.isEmpty && item.bookmarks.isEmpty {
             // A saved article alone is the entry: stored already, it is a duplicate.
@@ -125,8 +133,12 @@ extension LocalStore {
             let occurrence = seen[highlight.quote, default: 0]
             seen[highlight.quote] = occurrence + 1
             let quote = highlight.quote.trimmingCharacters(in: .whitespacesAndNewlines)
-            let own = paragraphs[quote].flatMap { text.anchor(start: $0, end: $0 + quote.unicodeScalars.count) }
-            var (anchor, orphaned) = own.map { ($0, false) } ?? Self.anchor(highlight, occurrence: occurrence, in: text)
+            // A quote longer than an anchor may hold (a clipped article) is anchored by its start;
+            // the whole of it stays in the text.
+            var held = highlight
+            held.quote = Self.prefix(of: quote, fittingIn: limits.maxStringBytes)
+            let own = paragraphs[quote].flatMap { text.anchor(start: $0, end: $0 + held.quote.unicodeScalars.count) }
+            var (anchor, orphaned) = own.map { ($0, false) } ?? Self.anchor(held, occurrence: occurrence, in: text)
             if excerpted {
                 // Text made of highlights has no real surroundings: the anchor keeps the export's
                 // (or none), so that it re-anchors to the real text when that arrives.
@@ -142,9 +154,16 @@ extension LocalStore {
                 changes.append(.set("body", .string(note)))
             }
             changes += try Self.validTags(highlight.tags).map(Change.addTag)
-            try mutate(db, id, create: RecordState(id: id, kind: .note, articleID: articleID)) { state, stamp in
-                try state.edit(changes, by: replicaID, at: stamp())
-            }
+            guard
+                try Self.storing(
+                    item, highlight.location, into: &summary,
+                    {
+                        try mutate(db, id, create: RecordState(id: id, kind: .note, articleID: articleID)) {
+                            state, stamp in
+                            try state.edit(changes, by: replicaID, at: stamp())
+                        }
+                    })
+            else { continue }
             if orphaned {
                 try db.execute(sql: "UPDATE records SET orphaned = 1 WHERE id = ?", arguments: [id])
                 summary.orphaned += 1
@@ -169,11 +188,43 @@ extension LocalStore {
                 .set("createdAt", .int(bookmark.createdAt ?? HybridLogicalClock.wallNow())),
             ]
             if let label = bookmark.label { changes.append(.set("label", .string(label))) }
-            try mutate(db, id, create: RecordState(id: id, kind: .bookmark, articleID: articleID)) { state, stamp in
-                try state.edit(changes, by: replicaID, at: stamp())
-            }
+            guard
+                try Self.storing(
+                    item, bookmark.location, into: &summary,
+                    {
+                        try mutate(db, id, create: RecordState(id: id, kind: .bookmark, articleID: articleID)) {
+                            state, stamp in try state.edit(changes, by: replicaID, at: stamp())
+                        }
+                    })
+            else { continue }
             summary.bookmarks += 1
         }
+    }
+
+    /// Runs `write`, a record's edit; when the record breaks a limit (a note over 64 KiB), names
+    /// the entry among those not understood and returns false, the edit undone and the rest of
+    /// the import going on.
+    static func storing(
+        _ item: LibraryItem, _ location: String, into summary: inout LibraryImportSummary, _ write: () throws -> Void
+    ) throws -> Bool {
+        do {
+            try write()
+            return true
+        } catch let error as StoreError where error.code == .invalidInput {
+            summary.notUnderstood.append(location.isEmpty ? item.title : "\(item.title), \(location)")
+            return false
+        }
+    }
+
+    /// The longest start of `text` within `bytes` bytes of UTF-8, cut between scalars.
+    static func prefix(of text: String, fittingIn bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var count = 0
+        let kept = text.unicodeScalars.prefix { scalar in
+            count += UTF8.width(scalar)
+            return count <= bytes
+        }
+        return String(String.UnicodeScalarView(kept))
     }
 
     /// What stands for a bookmark in excerpts that have no highlight: its label, else its place,

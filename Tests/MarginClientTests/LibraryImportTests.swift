@@ -110,6 +110,29 @@ struct LibraryImportTests {
         #expect(ids.contains("n-keeps-its-id") && ids.allSatisfy(RecordID.hasIDBytesOnly))
     }
 
+    @Test func anEntryPastALimitIsNamedAndTheRestImports() throws {
+        // A clipped article past what an anchor holds is kept, anchored by its start; a note past
+        // what a note holds is named. Until now either stopped the whole import.
+        let long = String(repeating: "word ", count: 15_000) + "end."
+        var book = LibraryItem(url: nil, title: "Book", author: "Someone")
+        book.highlights = [
+            LibraryHighlight(quote: long, location: "location 1", position: 1),
+            LibraryHighlight(
+                quote: "A quote.", note: String(repeating: "note ", count: 14_000), location: "location 2", position: 2),
+            LibraryHighlight(quote: "Another.", location: "location 3", position: 3),
+        ]
+        var library = Library()
+        _ = library.item(book.sourceKey) { book }
+        let store = try LocalStore(home: temporaryHome())
+        let summary = try store.importLibrary(library)
+        #expect(summary.notes == 2 && summary.notUnderstood == ["Book, location 2"])
+        let article = try #require(try store.records(kind: .article).first)
+        #expect(article.string("content")?.contains(long) == true)
+        let anchors = try store.records(kind: .note).compactMap { $0.anchor() }
+        let start = try #require(anchors.first { $0.exact.hasPrefix("word word") })
+        #expect(start.exact.utf8.count <= RecordLimits.default.maxStringBytes && long.hasPrefix(start.exact))
+    }
+
     @Test func twoMachinesImportingOfflineMakeTheSameRecords() throws {
         let library = try Self.library("readwise.csv", .readwise)
         let laptop = try LocalStore(home: temporaryHome())

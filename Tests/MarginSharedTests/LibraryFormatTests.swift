@@ -165,6 +165,16 @@ struct LibraryFormatTests {
         #expect(LibraryFormat.detect(Data(text.utf8)) == .kindle)
         let japaneseOnly = text.components(separatedBy: "白痴")[0]
         #expect(LibraryFormat.detect(Data(japaneseOnly.utf8)) == .kindle)
+        // A first clipping longer than the head that detection reads, its separator past it.
+        let longFirst = """
+            A Book (Someone)
+            - Your Highlight on Location 10-900 | Added on Sunday, May 3, 2020 10:15:32 PM
+
+            \(String(repeating: "word ", count: 2_000))
+            ==========
+
+            """
+        #expect(LibraryFormat.detect(Data(longFirst.utf8)) == .kindle)
         let library = try LibraryFormat.kindle.parse(Data(text.utf8))
         #expect(
             library.items.map(\.author) == [

@@ -57,9 +57,11 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         let head = utf16 ? text(start, utf16: true) ?? "" : String(decoding: start, as: UTF8.self)
         let lower = head.lowercased()
         var found: [LibraryFormat] = []
-        // A separator line, and a line of kind and place that reads in one of Kindle's languages.
-        if head.contains("==========")
-            && head.split(whereSeparator: \.isNewline).contains(where: { KindleClippings.Meta($0) != nil })
+        // A line of kind and place that reads in one of Kindle's languages, with a separator line,
+        // or second in the file, under the first title (a first clipping may be longer than the head).
+        let lines = head.split(whereSeparator: \.isNewline)
+        if lines.contains(where: { KindleClippings.Meta($0) != nil })
+            && (head.contains("==========") || (lines.count > 1 && KindleClippings.Meta(lines[1]) != nil))
         {
             found.append(.kindle)
         }
