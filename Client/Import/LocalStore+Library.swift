@@ -99,7 +99,7 @@ extension LocalStore {
                 ]
             }
         }
-        for tag in item.tags where !(existing?.tagNames.contains(tag) ?? false) {
+        for tag in Self.importable(item.tags) where !(existing?.tagNames.contains(tag) ?? false) {
             articleChanges.append(.addTag(tag))
         }
         if let archived = item.archived, existing?.value("archived")?.boolValue != archived {
@@ -153,7 +153,7 @@ extension LocalStore {
             if let note = highlight.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
                 changes.append(.set("body", .string(note)))
             }
-            changes += try Self.validTags(highlight.tags).map(Change.addTag)
+            changes += Self.importable(highlight.tags).map(Change.addTag)
             guard
                 try Self.storing(
                     item, highlight.location, into: &summary,
@@ -214,6 +214,19 @@ extension LocalStore {
             summary.notUnderstood.append(location.isEmpty ? item.title : "\(item.title), \(location)")
             return false
         }
+    }
+
+    /// An export's tags as tags may be: without spaces at either end, cut to the longest a tag
+    /// may be, each once, as many as one edit may add (an export's tag never stops an import).
+    static func importable(_ tags: [String]) -> [String] {
+        var kept: [String] = []
+        for tag in tags {
+            let trimmed = tag.trimmingCharacters(in: .whitespacesAndNewlines)
+            let cut = prefix(of: trimmed, fittingIn: RecordLimits.default.maxTagBytes)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if !cut.isEmpty && !kept.contains(cut) { kept.append(cut) }
+        }
+        return Array(kept.prefix(RecordLimits.default.maxTags))
     }
 
     /// The longest start of `text` within `bytes` bytes of UTF-8, cut between scalars.

@@ -133,6 +133,27 @@ struct LibraryImportTests {
         #expect(start.exact.utf8.count <= RecordLimits.default.maxStringBytes && long.hasPrefix(start.exact))
     }
 
+    @Test func tagsAsExportsWriteThemNeverStopAnImport() throws {
+        // Spaces at the ends, a tag longer than a tag may be, the same tag twice, more than one
+        // edit may add: kept as tags may be, where a bad tag stopped the whole import until now.
+        let long = String(repeating: "t", count: 300)
+        var page = LibraryItem(url: "https://example.com/tags", title: "Tagged")
+        page.tags = [" spaced ", long, "spaced", ""] + (1...80).map { "tag\($0)" }
+        var highlight = LibraryHighlight(quote: "A quote.", location: "1")
+        highlight.tags = ["  note tag  ", long]
+        page.highlights = [highlight]
+        var library = Library()
+        _ = library.item(page.sourceKey) { page }
+        let store = try LocalStore(home: temporaryHome())
+        let summary = try store.importLibrary(library)
+        #expect(summary.articles == 1 && summary.notes == 1 && summary.notUnderstood.isEmpty)
+        let article = try #require(try store.records(kind: .article).first)
+        #expect(article.tagNames.contains("spaced") && article.tagNames.count == RecordLimits.default.maxTags)
+        #expect(article.tagNames.contains(String(long.prefix(RecordLimits.default.maxTagBytes))))
+        let note = try #require(try store.records(kind: .note).first)
+        #expect(Set(note.tagNames) == ["note tag", String(long.prefix(RecordLimits.default.maxTagBytes))])
+    }
+
     @Test func twoMachinesImportingOfflineMakeTheSameRecords() throws {
         let library = try Self.library("readwise.csv", .readwise)
         let laptop = try LocalStore(home: temporaryHome())
