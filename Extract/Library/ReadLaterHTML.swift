@@ -35,7 +35,7 @@ enum ReadLaterHTML {
                     }
                     let title = child.innerText
                     var item = LibraryItem(url: href, title: title.isEmpty ? href : title)
-                    item.addedAt = child["time_added"].flatMap { Int64($0) }.map { $0 * 1000 }
+                    item.addedAt = child["time_added"].flatMap(LibraryFormat.time)
                     item.tags = (child["tags"] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
                     Self.file(&item, in: folder, format: format)
                     // Listed under two folders (starred and archived): one article, with both.

@@ -117,6 +117,22 @@ struct LibraryImporterTests {
         #expect(try LibraryImporter.parse(wide, format: .omnivore) == original)
     }
 
+    @Test func timesPastWhatATimeCanHoldAreLeftOutNotATrap() throws {
+        // Found by the library fuzz target: Pocket's `time_added` of 17 digits times 1000
+        // overflowed and stopped the process. The same rule now reads every Unix time of an export.
+        let page =
+            #"<html><head><title>Pocket Export</title></head><body><h1>Unread</h1><ul>"#
+            + #"<li><a href="https://example.com/a" time_added="17000000000000000">A</a></li>"#
+            + #"<li><a href="https://example.com/b" time_added="-9223372036854775807">B</a></li>"#
+            + #"<li><a href="https://example.com/c" time_added="1700000000">C</a></li></ul></body></html>"#
+        let library = try LibraryImporter.parse(Data(page.utf8), format: .pocket)
+        #expect(library.items.map(\.addedAt) == [nil, nil, 1_700_000_000_000])
+        let koreader = #"{"title": "T", "entries": [{"text": "x", "page": 1, "time": 9223372036854775807}]}"#
+        #expect(try LibraryFormat.koreader.parse(Data(koreader.utf8)).items[0].highlights[0].createdAt == nil)
+        #expect(LibraryFormat.time("999999999999999999年1月1日") == nil)
+        #expect(LibraryFormat.time("1700000000000") == 1_700_000_000_000)
+    }
+
     @Test func aDamagedZipIsOneClearError() throws {
         let data = try Self.fixture("omnivore-export.zip")
         #expect(throws: LibraryError.self) {

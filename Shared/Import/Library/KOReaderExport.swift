@@ -39,7 +39,7 @@ enum KOReaderExport {
                     quote: text, note: (entry["note"] as? String).flatMap { $0.isEmpty ? nil : $0 },
                     location: place.map { "page \($0)" } ?? "entry \(number + 1)", position: page)
                 if let time = entry["time"] as? Int {
-                    highlight.createdAt = Int64(time) * 1000
+                    highlight.createdAt = LibraryDates.unix(Int64(time))
                 } else if let written = entry["datetime"] as? String {
                     highlight.createdAt = LibraryDates.parse(written)
                 }

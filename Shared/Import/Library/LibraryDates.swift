@@ -8,8 +8,17 @@ enum LibraryDates {
     /// The date in `text`, in any layout below; nil in none.
     static func parse(_ text: String) -> Int64? {
         let trimmed = text.trimmedOfWhitespace
-        if let seconds = Int64(trimmed) { return seconds > 100_000_000_000 ? seconds : seconds * 1000 }
+        if let number = Int64(trimmed) { return unix(number) }
         return iso(trimmed) ?? written(trimmed)
+    }
+
+    /// Unix time in milliseconds from seconds, or from milliseconds when the number is too large
+    /// for seconds (past the year 5138); nil for a number too large for either, which no export
+    /// writes but a damaged file may hold.
+    static func unix(_ number: Int64) -> Int64? {
+        let limit: Int64 = 100_000_000_000
+        if number.magnitude <= limit.magnitude { return number * 1000 }
+        return number.magnitude <= (limit * 1000).magnitude ? number : nil
     }
 
     /// `2024-01-02`, `2024-01-02T03:04:05Z`, `2024-01-02 03:04:05.250+02:00` and the like.
@@ -92,7 +101,8 @@ enum LibraryDates {
             guard let at = text.firstIndex(of: mark) else { return nil }
             return Int(String(text[..<at].reversed().prefix(while: \.isNumber).reversed()))
         }
-        guard let year = number(before: "年"), let month = number(before: "月"), let day = number(before: "日"),
+        guard let year = number(before: "年"), year <= 9999, let month = number(before: "月"),
+            let day = number(before: "日"),
             let days = CalendarDay(year: year, month: month, day: day)?.daysSince1970
         else { return nil }
         var seconds = 0

@@ -45,6 +45,10 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         return library
     }
 
+    /// A time as exports write it (Unix seconds or milliseconds, ISO 8601, or in words), in
+    /// milliseconds since 1970; nil when it reads as none.
+    public static func time(_ text: String) -> Int64? { LibraryDates.parse(text) }
+
     /// The highlights and notes of one article in Omnivore's export zip (`highlights/SLUG.md`).
     public static func omnivoreHighlights(_ markdown: String) -> [LibraryHighlight] {
         ReadLaterExports.omnivoreHighlights(markdown)

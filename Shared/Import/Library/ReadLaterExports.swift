@@ -172,7 +172,7 @@ enum ReadLaterExports {
                 var highlight = LibraryHighlight(
                     quote: quote, location: "highlight \(position + 1)", position: position)
                 highlight.createdAt =
-                    (raw["created_at"] as? Int).map { Int64($0) * 1000 }
+                    (raw["created_at"] as? Int).flatMap { LibraryDates.unix(Int64($0)) }
                     ?? (raw["created_at"] as? String).flatMap(LibraryDates.parse)
                 item.highlights.append(highlight)
             }
