@@ -175,6 +175,13 @@ struct LibraryFormatTests {
 
             """
         #expect(LibraryFormat.detect(Data(longFirst.utf8)) == .kindle)
+        // Places too large for a location are kept as written, never a trap.
+        let huge =
+            "A (B)\n- Your Highlight on Location 9000000000000000000-1000000000000000000 | Added on Sunday, "
+            + "May 3, 2020 10:15:32 PM\n\nText.\n==========\n"
+        let read = try LibraryFormat.kindle.parse(Data(huge.utf8)).items[0].highlights[0]
+        #expect(read.location == "location 9000000000000000000-1000000000000000000")
+        #expect(read.endPosition == 1_000_000_000_000_000_000)
         let library = try LibraryFormat.kindle.parse(Data(text.utf8))
         #expect(
             library.items.map(\.author) == [

@@ -239,11 +239,13 @@ enum KindleClippings {
             let numbers = place.split(whereSeparator: { $0 == "-" || $0 == "–" }).map { Int($0.trimmedOfWhitespace) }
             start = numbers.first ?? nil
             var end = numbers.count > 1 ? numbers[1] : nil
-            // "1204-6" is 1204 to 1206.
-            if let first = start, let last = end, last < first {
-                let digits = String(last).count
-                let base = first / Int(pow(10, Double(digits))) * Int(pow(10, Double(digits)))
-                end = base + last < first ? base + last + Int(pow(10, Double(digits))) : base + last
+            // "1204-6" is 1204 to 1206: the end writes only the last digits. (Locations have at
+            // most 9 digits; past that, the numbers are kept as written.)
+            if let first = start, let last = end, last < first, last >= 0, first < 1_000_000_000 {
+                var scale = 10
+                while scale <= last { scale *= 10 }
+                let base = first / scale * scale
+                end = base + last < first ? base + last + scale : base + last
             }
             self.end = end
             self.date = date
