@@ -154,6 +154,16 @@ struct LibraryImportTests {
         #expect(Set(note.tagNames) == ["note tag", String(long.prefix(RecordLimits.default.maxTagBytes))])
     }
 
+    @Test func koreadersTwoExportsOfOneLibraryMakeTheSameNotes() throws {
+        let store = try LocalStore(home: temporaryHome())
+        let first = try store.importLibrary(try Self.library("koreader-2024.json", .koreader))
+        #expect(first.notes == 4)
+        let ids = try store.allIDs()
+        let second = try store.importLibrary(try Self.library("koreader-2024.md", .koreader))
+        #expect(second.notes == 0 && second.duplicates == 4)
+        #expect(try store.allIDs() == ids)
+    }
+
     @Test func twoMachinesImportingOfflineMakeTheSameRecords() throws {
         let library = try Self.library("readwise.csv", .readwise)
         let laptop = try LocalStore(home: temporaryHome())

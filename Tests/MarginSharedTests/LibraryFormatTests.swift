@@ -421,6 +421,11 @@ struct LibraryFormatTests {
                 ])
             #expect(walden.map(\.note) == [nil, "Two paragraphs, one highlight.", "the famous line"])
             #expect(walden.map(\.position) == [10, 12, 88])
+            // Places named alike in both, so that importing one export after the other creates nothing new.
+            #expect(
+                walden.map(\.location) == [
+                    "page 10 (Economy)", "page 12 (Economy)", "page 88 (Where I Lived, and What I Lived For)",
+                ])
             #expect(walden.map(\.createdAt) == [1_700_000_050_000, 1_700_000_070_000, 1_700_000_100_000])
             #expect(library.items[1].highlights.map(\.quote) == ["Print what you can stand behind."])
             #expect(library.notUnderstood.isEmpty)

@@ -57,6 +57,7 @@ enum KOReaderExport {
         var title: String?
         var author: String?
         var entry: (location: String, position: Int?, createdAt: Int64?, line: Int, lines: [Substring])?
+        var chapter: String?
         var loose = false
         func finish() {
             defer { entry = nil }
@@ -83,22 +84,29 @@ enum KOReaderExport {
                 case 1:
                     title = String(heading)
                     author = nil
+                    chapter = nil
                     index = nil
                 case 5:
                     // The exporter writes `N/A` for a book with no author, where its JSON has none.
                     author = heading == "N/A" ? nil : String(heading)
                     index = nil
+                case 2:
+                    chapter = heading.isEmpty ? nil : String(heading)
                 case 3:
                     // `Page 10 @ 14 November 2023 10:14:10 PM`: the place, then when.
                     let parts = heading.components(separatedBy: " @ ")
-                    let place = parts.first ?? String(heading)
+                    let written = parts.first ?? String(heading)
+                    let label = written.hasPrefix("Page ") ? String(written.dropFirst(5)) : written
                     // A page may carry its reference page first (`Page [12]15`).
-                    let page = place.split(separator: "]").last ?? place[...]
+                    let page = label.split(separator: "]").last ?? label[...]
                     let createdAt =
                         parts.count > 1 ? LibraryDates.written(parts[1...].joined(separator: " @ ")[...]) : nil
+                    // The place as the JSON export names it, so that both exports of a book make the
+                    // same notes: importing one after the other creates nothing new.
+                    let place = "page \(label)" + (chapter.map { " (\($0))" } ?? "")
                     entry = (place, Int(page.filter(\.isNumber)), createdAt, number + 2, [])
                 default:
-                    break  // A chapter (`## …`) only groups the entries under it.
+                    break
                 }
             } else if line.hasPrefix("_Generated at: ") || Self.isBacklink(line) {
                 continue  // What the exporter adds: its time at the end, links into the book.
