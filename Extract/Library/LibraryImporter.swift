@@ -2,13 +2,14 @@ import Foundation
 import MarginShared
 
 /// Reads exports of other tools, including the ones that need an HTML parser (Pocket's and
-/// Instapaper's HTML exports); the rest are MarginShared's `LibraryFormat`.
+/// Instapaper's HTML exports, the Kindle apps' notebook); the rest are MarginShared's `LibraryFormat`.
 public enum LibraryImporter {
     /// The library an export holds.
     public static func parse(_ data: Data, format: LibraryFormat) throws(LibraryError) -> Library {
         if format == .pocket || format == .instapaper, ArticleImporter.looksLikeHTML(data) {
             return try ReadLaterHTML.parse(data, format: format)
         }
+        if format == .kindle && ArticleImporter.looksLikeHTML(data) { return try KindleNotebookHTML.parse(data) }
         if format == .omnivore && ZipArchive.isZip(data) { return try omnivoreZip(data) }
         if format == .pocket && ZipArchive.isZip(data) { return try pocketZip(data) }
         return try format.parse(data)
@@ -73,7 +74,9 @@ public enum LibraryImporter {
     /// The format of an export, when only one fits its first bytes; nil for anything else (a
     /// web page or a plain text to import as an article).
     public static func detect(_ data: Data) -> LibraryFormat? {
-        if ArticleImporter.looksLikeHTML(data) { return ReadLaterHTML.format(of: data) }
+        if ArticleImporter.looksLikeHTML(data) {
+            return KindleNotebookHTML.isNotebook(data) ? .kindle : ReadLaterHTML.format(of: data)
+        }
         if ZipArchive.isZip(data) {
             // Pocket's zip holds CSV parts; Omnivore's, metadata JSON.
             let names = (try? ZipArchive(data))?.entries.keys.map { $0 } ?? []

@@ -27,7 +27,7 @@ struct LibraryImportCommandTests {
         for name in [
             "readwise.csv", "hypothesis.json", "koreader.json", "koreader.md", "pocket.csv", "pocket.html",
             "instapaper.csv", "omnivore.json", "omnivore-export.zip", "omnivore-export-2024.zip", "pocket-export.zip",
-            "koreader-2024.json", "koreader-2024.md", "instapaper.html",
+            "koreader-2024.json", "koreader-2024.md", "instapaper.html", "kindle-notebook.html",
         ] {
             let output = try cli.ok(["import", Self.fixture(name)])
             #expect(output.hasPrefix("imported "), "\(name): \(output)")

@@ -36,6 +36,35 @@ struct LibraryImporterTests {
         #expect(Set(library.items.map(\.sourceKey)).isSubset(of: Set(csv.items.map(\.sourceKey))))
     }
 
+    @Test func theKindleAppsNotebookReadsAsTheirClippingsDo() throws {
+        // "Export notebook" of the Kindle apps: headings and texts in HTML, colours named, the
+        // note after its highlight, and one heading never closed (its text inside it).
+        let data = try Self.fixture("kindle-notebook.html")
+        #expect(LibraryImporter.detect(data) == .kindle)
+        let library = try LibraryImporter.parse(data, format: .kindle)
+        #expect(library.items.map(\.title) == ["The Pragmatic Programmer"])
+        #expect(library.items.map(\.author) == ["David Thomas;Andrew Hunt"])
+        let book = library.items[0]
+        #expect(
+            book.highlights.map(\.quote) == [
+                "Think! About your work.", "Care about your craft.", "A heading never closed: the text sits inside it.",
+            ])
+        #expect(book.highlights.map(\.color) == ["yellow", "blue", "pink"])
+        #expect(book.highlights.map(\.note) == [nil, "The one rule that matters.", nil])
+        #expect(book.highlights.map(\.location) == ["location 170", "location 201", "location 288"])
+        #expect(book.bookmarks.map(\.location) == ["location 400"])
+        #expect(library.notUnderstood.isEmpty)
+        // An entry that cannot be read is named by its place in the notebook.
+        let broken =
+            #"<div class="bookTitle">B</div><div class="noteHeading">Highlight - Location 1</div>"#
+            + #"<div class="noteText">One.</div><div class="noteHeading">Highlight - Location 2</div>"#
+            + #"<div class="noteText"></div><div class="noteHeading">Highlight - Location 3</div>"#
+            + #"<div class="noteText">Three.</div>"#
+        let read = try LibraryImporter.parse(Data(("<html><body>" + broken + "</body></html>").utf8), format: .kindle)
+        #expect(read.items[0].highlights.map(\.quote) == ["One.", "Three."])
+        #expect(read.notUnderstood == ["entry 2"])
+    }
+
     @Test func pocketsZipBringsEveryPartAndTheHighlights() throws {
         // As Pocket's last exports: part_*.csv of saved articles, annotations/part_*.json highlights.
         let data = try Self.fixture("pocket-export.zip")

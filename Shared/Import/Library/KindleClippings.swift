@@ -42,6 +42,7 @@ enum KindleClippings {
                 var highlight = LibraryHighlight(quote: text, location: meta.location, position: meta.start)
                 highlight.endPosition = meta.end ?? meta.start
                 highlight.createdAt = meta.date
+                highlight.color = meta.color
                 // In place: a copy of the item would copy its highlights at every append.
                 var folded = 0
                 Self.add(
@@ -179,6 +180,8 @@ enum KindleClippings {
         let start: Int?
         let end: Int?
         let date: Int64?
+        /// The highlight's colour, where the line names it (the apps' notebook: `Highlight(blue)`).
+        let color: String?
 
         private static let kinds: [(Kind, [String])] = [
             (
@@ -249,7 +252,11 @@ enum KindleClippings {
             }
             self.end = end
             self.date = date
+            let kindPart = line.prefix { $0 != "|" }.lowercased()
+            color = Self.colors.first { kindPart.contains("(\($0))") }
         }
+
+        private static let colors = ["yellow", "blue", "pink", "orange", "purple", "green"]
 
         /// The place as written; one that starts with a number ends with it (the Japanese and
         /// Chinese lines go on with the kind: `409-412のハイライト`, `77-78）的标注`).
