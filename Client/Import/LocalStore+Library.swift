@@ -211,9 +211,9 @@ extension LocalStore {
             try write()
             return true
         } catch let error as StoreError where error.code == .invalidInput {
-            summary.notUnderstood.append(location.isEmpty ? item.title : "\(item.title), \(location)")
-            return false
-        }
+        } catch is MarginShared.RecordError {}
+        summary.notUnderstood.append(location.isEmpty ? item.title : "\(item.title), \(location)")
+        return false
     }
 
     /// An export's tags as tags may be: without spaces at either end, cut to the longest a tag
