@@ -10,24 +10,40 @@ public enum LibraryImporter {
             return try ReadLaterHTML.parse(data, format: format)
         }
         if format == .kindle && ArticleImporter.looksLikeHTML(data) { return try KindleNotebookHTML.parse(data) }
-        if format == .omnivore && ZipArchive.isZip(data) { return try omnivoreZip(data) }
-        if format == .pocket && ZipArchive.isZip(data) { return try pocketZip(data) }
+        if format == .omnivore && ZipArchive.isZip(data) {
+            return try omnivore(ZipArchive(data).entries, in: "the zip")
+        }
+        if format == .pocket && ZipArchive.isZip(data) { return try pocket(ZipArchive(data).entries, in: "the zip") }
         return try format.parse(data)
     }
 
-    /// Omnivore's export zip: `metadata_*.json` lists of saved items; `content/SLUG.html`, the
+    /// An export unzipped into a folder (as a browser may do with a download): Omnivore's or
+    /// Pocket's, named by `format` or recognised by its files, read as its zip would be.
+    public static func parse(folder: URL, format: LibraryFormat?) throws(LibraryError) -> (Library, LibraryFormat) {
+        let files = try ExportFolder.files(at: folder)
+        guard let format = format ?? Self.format(ofFiles: Array(files.keys)) else {
+            throw LibraryError("the folder holds no export Margin reads (an Omnivore or Pocket export unzipped)")
+        }
+        switch format {
+        case .omnivore: return (try omnivore(files, in: "the folder"), format)
+        case .pocket: return (try pocket(files, in: "the folder"), format)
+        default:
+            throw LibraryError("a folder is read as an Omnivore or Pocket export, not as a \(format.rawValue) export")
+        }
+    }
+
+    /// Omnivore's export: `metadata_*.json` lists of saved items; `content/SLUG.html`, the
     /// readable page of each, whose text becomes the article's; and `highlights/SLUG.md`, the
     /// highlights and notes made in it.
-    static func omnivoreZip(_ data: Data) throws(LibraryError) -> Library {
-        let archive = try ZipArchive(data)
+    static func omnivore(_ files: [String: Data], in container: String) throws(LibraryError) -> Library {
         var items: [Any] = []
-        for name in archive.entries.keys.sorted() where name.hasSuffix(".json") && name.contains("metadata") {
-            guard let list = (try? JSONSerialization.jsonObject(with: archive.entries[name]!)) as? [Any] else {
+        for name in files.keys.sorted() where name.hasSuffix(".json") && name.contains("metadata") {
+            guard let list = (try? JSONSerialization.jsonObject(with: files[name]!)) as? [Any] else {
                 throw LibraryError("\(name) in the Omnivore export is not a JSON list")
             }
             items += list
         }
-        guard !items.isEmpty else { throw LibraryError("the zip holds no Omnivore metadata_*.json") }
+        guard !items.isEmpty else { throw LibraryError("\(container) holds no Omnivore metadata_*.json") }
         let json: Data
         do {
             json = try JSONSerialization.data(withJSONObject: items)
@@ -42,12 +58,12 @@ public enum LibraryImporter {
             guard let slug = object["slug"] as? String, let url = object["url"] as? String,
                 let index = positions[LibraryItem(url: url, title: "").sourceKey]
             else { continue }
-            if let page = archive.entries["content/\(slug).html"],
+            if let page = files["content/\(slug).html"],
                 let article = try? PageImporter.importHTML(page, url: url)
             {
                 library.items[index].text = article.content
             }
-            if let file = archive.entries["highlights/\(slug).md"] {
+            if let file = files["highlights/\(slug).md"] {
                 let markdown = String(decoding: file, as: UTF8.self)
                 for highlight in LibraryFormat.omnivoreHighlights(markdown)
                 where !library.items[index].highlights.contains(where: { $0.quote == highlight.quote }) {
@@ -58,17 +74,23 @@ public enum LibraryImporter {
         return library
     }
 
-    /// Pocket's export zip (`part_*.csv`, and highlights in `annotations/part_*.json`), its
-    /// parts in name order.
-    static func pocketZip(_ data: Data) throws(LibraryError) -> Library {
-        let archive = try ZipArchive(data)
-        let names = archive.entries.keys.sorted()
-        let parts = names.filter { $0.hasSuffix(".csv") }.map { archive.entries[$0]! }
-        guard !parts.isEmpty else { throw LibraryError("the zip holds no Pocket part_*.csv") }
+    /// Pocket's export (`part_*.csv`, and highlights in `annotations/part_*.json`), its parts in
+    /// name order.
+    static func pocket(_ files: [String: Data], in container: String) throws(LibraryError) -> Library {
+        let names = files.keys.sorted()
+        let parts = names.filter { $0.hasSuffix(".csv") }.map { files[$0]! }
+        guard !parts.isEmpty else { throw LibraryError("\(container) holds no Pocket part_*.csv") }
         let annotations = names.filter { $0.hasSuffix(".json") && $0.contains("annotations") }.map {
-            (name: $0, data: archive.entries[$0]!)
+            (name: $0, data: files[$0]!)
         }
         return try LibraryFormat.pocketExport(csvParts: parts, annotations: annotations)
+    }
+
+    /// Which export a set of files is: Pocket's holds CSV parts; Omnivore's, metadata JSON.
+    static func format(ofFiles names: [String]) -> LibraryFormat? {
+        let metadata = names.contains { $0.hasSuffix(".json") && $0.contains("metadata") }
+        if metadata { return .omnivore }
+        return names.contains { $0.hasSuffix(".csv") } ? .pocket : nil
     }
 
     /// The format of an export, when only one fits its first bytes; nil for anything else (a
@@ -78,10 +100,8 @@ public enum LibraryImporter {
             return KindleNotebookHTML.isNotebook(data) ? .kindle : ReadLaterHTML.format(of: data)
         }
         if ZipArchive.isZip(data) {
-            // Pocket's zip holds CSV parts; Omnivore's, metadata JSON.
-            let names = (try? ZipArchive(data))?.entries.keys.map { $0 } ?? []
-            return names.contains { $0.hasSuffix(".csv") } && !names.contains { $0.contains("metadata") }
-                ? .pocket : .omnivore
+            // A zip that cannot be read is named Omnivore's, whose reader says what is wrong with it.
+            return format(ofFiles: (try? ZipArchive(data))?.entries.keys.map { $0 } ?? []) ?? .omnivore
         }
         return LibraryFormat.detect(data)
     }

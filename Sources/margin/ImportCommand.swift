@@ -16,7 +16,10 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var profile: Profile
     @OptionGroup var output: JSONOutput
 
-    @Argument(help: "An http(s) address, a plain-text or HTML file, or - for standard input.")
+    @Argument(
+        help:
+            "An http(s) address, a plain-text or HTML file, an export's file or unzipped folder, or - for standard input."
+    )
     var file: String
 
     @Option(help: "The article's address, when the file does not name it.")
@@ -30,6 +33,11 @@ struct ImportCommand: AsyncParsableCommand {
     var format: LibraryFormat?
 
     func run() async throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            try importFolder()
+            return
+        }
         let isWeb = file.hasPrefix("http://") || file.hasPrefix("https://")
         let data = isWeb ? try await Self.fetch(file) : try readInput(file)
         if let format = format ?? (isWeb ? nil : LibraryImporter.detect(data)) {
@@ -79,6 +87,22 @@ extension ImportCommand {
         } catch {
             throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
         }
+        try store(library)
+    }
+
+    /// Imports an export unzipped into a folder (Omnivore's or Pocket's).
+    func importFolder() throws {
+        let library: Library
+        do {
+            (library, _) = try LibraryImporter.parse(folder: URL(fileURLWithPath: file), format: format)
+        } catch {
+            throw CommandFailure(ExitCodes.dataError, "\(file): \(error)")
+        }
+        try store(library)
+    }
+
+    /// Stores what an export holds and prints its one summary line.
+    private func store(_ library: Library) throws {
         let store = try profile.open()
         let bar = ProgressBar(enabled: !output.json && isatty(STDOUT_FILENO) == 1)
         let total = library.items.count

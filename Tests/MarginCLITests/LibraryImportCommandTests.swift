@@ -34,6 +34,17 @@ struct LibraryImportCommandTests {
         }
     }
 
+    @Test func anExportUnzippedIntoAFolderImports() throws {
+        let cli = try CLI()
+        let folder = cli.home + "/pocket-export"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("title,url,time_added,tags,status\nA Page,https://example.com/a,1700000000,x,unread\n".utf8)
+            .write(to: URL(fileURLWithPath: folder + "/part_000000.csv"))
+        #expect(try cli.ok(["import", folder]).hasPrefix("imported 1 article, 0 notes"))
+        let wrong = try cli.run(["import", "--from", "kindle", folder])
+        #expect(wrong.status == 65 && wrong.stderr.contains("a folder is read as an Omnivore or Pocket export"))
+    }
+
     @Test func aFileThatIsNotTheClaimedExportIsOneClearError() throws {
         let cli = try CLI()
         let before = try cli.ok(["export", "--format", "json"])
