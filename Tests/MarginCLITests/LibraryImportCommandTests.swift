@@ -28,6 +28,7 @@ struct LibraryImportCommandTests {
             "readwise.csv", "hypothesis.json", "koreader.json", "koreader.md", "pocket.csv", "pocket.html",
             "instapaper.csv", "omnivore.json", "omnivore-export.zip", "omnivore-export-2024.zip", "pocket-export.zip",
             "koreader-2024.json", "koreader-2024.md", "instapaper.html", "kindle-notebook.html",
+            "omnivore-export-rezipped.zip", "omnivore-export-zip64.zip",
         ] {
             let output = try cli.ok(["import", Self.fixture(name)])
             #expect(output.hasPrefix("imported "), "\(name): \(output)")
