@@ -37,6 +37,20 @@ enum KindleNotebookHTML {
             line += entry.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
         }
         var library = try LibraryFormat.kindle.parse(Data(clippings.utf8))
+        // The book as the notebook names it: a title ending in parentheses, with no author, would
+        // read back as title and author.
+        if library.items.count == 1,
+            library.items[0].title != entries.title || library.items[0].author != entries.author
+        {
+            var book = LibraryItem(url: nil, title: entries.title, author: entries.author)
+            book.highlights = library.items[0].highlights
+            book.bookmarks = library.items[0].bookmarks
+            var named = Library()
+            _ = named.item(book.sourceKey) { book }
+            named.notUnderstood = library.notUnderstood
+            named.folded = library.folded
+            library = named
+        }
         // Entries named by their place in the notebook, not by a line of the text made here.
         library.notUnderstood = library.notUnderstood.map { name in
             guard let number = Int(name.dropFirst("line ".count)),

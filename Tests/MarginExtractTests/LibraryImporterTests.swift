@@ -63,6 +63,12 @@ struct LibraryImporterTests {
         let read = try LibraryImporter.parse(Data(("<html><body>" + broken + "</body></html>").utf8), format: .kindle)
         #expect(read.items[0].highlights.map(\.quote) == ["One.", "Three."])
         #expect(read.notUnderstood == ["entry 2"])
+        // A title that ends in parentheses, with no author, stays the title.
+        let series =
+            #"<html><body><div class="bookTitle">Dune (Dune Chronicles)</div>"#
+            + #"<div class="noteHeading">Highlight - Location 5</div><div class="noteText">Fear.</div></body></html>"#
+        let dune = try LibraryImporter.parse(Data(series.utf8), format: .kindle).items
+        #expect(dune.map(\.title) == ["Dune (Dune Chronicles)"] && dune.map(\.author) == [nil])
     }
 
     @Test func pocketsZipBringsEveryPartAndTheHighlights() throws {
