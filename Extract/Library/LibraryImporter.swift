@@ -20,13 +20,13 @@ public enum LibraryImporter {
     /// An export unzipped into a folder (as a browser may do with a download): Omnivore's or
     /// Pocket's, named by `format` or recognised by its files, read as its zip would be.
     public static func parse(folder: URL, format: LibraryFormat?) throws(LibraryError) -> (Library, LibraryFormat) {
-        let files = try ExportFolder.files(at: folder)
-        guard let format = format ?? Self.format(ofFiles: Array(files.keys)) else {
+        let folder = try ExportFolder(at: folder)
+        guard let format = format ?? Self.format(ofFiles: Array(folder.paths.keys)) else {
             throw LibraryError("the folder holds no export Margin reads (an Omnivore or Pocket export unzipped)")
         }
         switch format {
-        case .omnivore: return (try omnivore(files, in: "the folder"), format)
-        case .pocket: return (try pocket(files, in: "the folder"), format)
+        case .omnivore: return (try omnivore(folder.files(), in: "the folder"), format)
+        case .pocket: return (try pocket(folder.files(), in: "the folder"), format)
         default:
             throw LibraryError("a folder is read as an Omnivore or Pocket export, not as a \(format.rawValue) export")
         }

@@ -105,7 +105,7 @@ struct ZipArchive {
 
     /// The entries as if their common folder were the archive's root: an export unzipped and
     /// zipped again holds its files under one folder of its own.
-    static func withoutCommonFolder(_ entries: [String: Data]) -> [String: Data] {
+    static func withoutCommonFolder<Value>(_ entries: [String: Value]) -> [String: Value] {
         guard let first = entries.keys.first, let slash = first.firstIndex(of: "/") else { return entries }
         let folder = first[...slash]
         guard entries.keys.allSatisfy({ $0.hasPrefix(folder) }) else { return entries }
