@@ -252,8 +252,14 @@ enum KindleClippings {
             }
             self.end = end
             self.date = date
-            let kindPart = line.prefix { $0 != "|" }.lowercased()
-            color = Self.colors.first { kindPart.contains("(\($0))") }
+            // Only the apps' notebook names one, in parentheses before the first bar: most lines
+            // have none, and cost no more for it.
+            if let open = line.firstIndex(of: "("), !line[..<open].contains("|") {
+                let named = line[open...].prefix { $0 != "|" }.lowercased()
+                color = Self.colors.first { named.hasPrefix("(\($0))") }
+            } else {
+                color = nil
+            }
         }
 
         private static let colors = ["yellow", "blue", "pink", "orange", "purple", "green"]
