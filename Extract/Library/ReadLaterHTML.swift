@@ -39,12 +39,7 @@ enum ReadLaterHTML {
                     item.tags = (child["tags"] ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty }
                     Self.file(&item, in: folder, format: format)
                     // Listed under two folders (starred and archived): one article, with both.
-                    let index = library.item(item.sourceKey) { item }
-                    if item.archived == true { library.items[index].archived = true }
-                    if item.favorite == true { library.items[index].favorite = true }
-                    for tag in item.tags where !library.items[index].tags.contains(tag) {
-                        library.items[index].tags.append(tag)
-                    }
+                    library.add(item)
                     continue
                 }
                 walk(child)

@@ -22,6 +22,23 @@ public struct Library: Sendable, Equatable {
         return items.count - 1
     }
 
+    /// Adds a saved article, or joins it to the one of the same source added before (saved twice,
+    /// or listed under two folders): tags and highlights together, archived or a favorite when
+    /// either says so.
+    public mutating func add(_ item: LibraryItem) {
+        let index = self.item(item.sourceKey) { item }
+        guard items[index] != item else { return }
+        if item.archived == true { items[index].archived = true }
+        if item.favorite == true { items[index].favorite = true }
+        for tag in item.tags where !items[index].tags.contains(tag) { items[index].tags.append(tag) }
+        // In place, and skipped when the same: a copy held across the appends would copy them all.
+        if items[index].highlights != item.highlights {
+            for highlight in item.highlights where !items[index].highlights.contains(highlight) {
+                items[index].highlights.append(highlight)
+            }
+        }
+    }
+
     private var itemIndex: [String: Int] = [:]
 
     /// Equal when the items, the entries not understood and the folds are.

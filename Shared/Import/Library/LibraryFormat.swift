@@ -39,7 +39,7 @@ public enum LibraryFormat: String, CaseIterable, Sendable {
         for part in csvParts {
             let read = try LibraryFormat.pocket.parse(part)
             library.notUnderstood += read.notUnderstood
-            for item in read.items { ReadLaterExports.add(item, to: &library) }
+            for item in read.items { library.add(item) }
         }
         for file in annotations { ReadLaterExports.addPocketAnnotations(file.data, name: file.name, to: &library) }
         return library

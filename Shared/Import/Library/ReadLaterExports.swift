@@ -15,7 +15,7 @@ enum ReadLaterExports {
             let status = row.value("status")?.lowercased()
             item.archived = status == "archive" || status == "archived"
             item.favorite = row.value("favorite").map { $0 == "1" || $0.lowercased() == "true" }
-            add(item, to: &library)
+            library.add(item)
             return true
         }
     }
@@ -42,7 +42,7 @@ enum ReadLaterExports {
             if let selection = row.value("selection") {
                 item.highlights.append(LibraryHighlight(quote: selection, location: "selection"))
             }
-            add(item, to: &library)
+            library.add(item)
             return true
         }
     }
@@ -74,7 +74,7 @@ enum ReadLaterExports {
                 highlight.createdAt = (raw["createdAt"] as? String).flatMap(LibraryDates.parse)
                 item.highlights.append(highlight)
             }
-            add(item, to: &library)
+            library.add(item)
         }
         return library
     }
@@ -180,18 +180,6 @@ enum ReadLaterExports {
             for highlight in item.highlights where !library.items[index].highlights.contains(highlight) {
                 library.items[index].highlights.append(highlight)
             }
-        }
-    }
-
-    /// Adds a saved article, merging one saved twice (its tags and highlights together).
-    static func add(_ item: LibraryItem, to library: inout Library) {
-        let index = library.item(item.sourceKey) { item }
-        guard library.items[index] != item else { return }
-        let kept = library.items[index]
-        if kept.highlights == item.highlights && kept.tags == item.tags { return }
-        for tag in item.tags where !kept.tags.contains(tag) { library.items[index].tags.append(tag) }
-        for highlight in item.highlights where !kept.highlights.contains(highlight) {
-            library.items[index].highlights.append(highlight)
         }
     }
 }
