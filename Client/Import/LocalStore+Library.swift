@@ -259,9 +259,7 @@ extension LocalStore {
     /// A note's id: the one the export gave it when that is a valid id, else derived (a W3C
     /// annotation's id may be a URL, which no record id can be).
     static func noteID(_ highlight: LibraryHighlight, item: LibraryItem) -> String {
-        if let id = highlight.id, !id.isEmpty, id.utf8.count <= RecordLimits().maxIDBytes, RecordID.hasIDBytesOnly(id) {
-            return id
-        }
+        if let id = highlight.id, RecordID.isValid(id) { return id }
         return RecordID.imported(.note, sourceKey: item.sourceKey, location: highlight.location, quote: highlight.quote)
     }
 

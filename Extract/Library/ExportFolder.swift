@@ -41,14 +41,16 @@ struct ExportFolder {
         var files: [String: Data] = [:]
         var total = 0
         for (path, url) in paths where ["json", "csv", "html", "md"].contains(url.pathExtension.lowercased()) {
+            // Measured before it is read: a file past the limits is refused unread.
+            let size = (try? url.resourceValues(forKeys: [.fileSizeKey]))?.fileSize ?? 0
+            guard size <= ZipArchive.maxEntryBytes, total + size <= ZipArchive.maxTotalBytes else {
+                throw LibraryError("the folder holds more than \(ZipArchive.maxTotalBytes >> 20) MiB of export")
+            }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw LibraryError("\(path) in the folder cannot be read")
             }
-            guard data.count <= ZipArchive.maxEntryBytes, total + data.count <= ZipArchive.maxTotalBytes else {
-                throw LibraryError("the folder holds more than \(ZipArchive.maxTotalBytes >> 20) MiB of export")
-            }
             files[path] = data
-            total += data.count
+            total += max(size, data.count)
         }
         return files
     }

@@ -24,6 +24,12 @@ public enum RecordID {
         ByteSet.idBytes.containsEveryByte(of: id)
     }
 
+    /// Whether `id`, read from a file, may be a record's id as it stands: 1 to
+    /// `RecordLimits.default.maxIDBytes` bytes, and only what an id may hold.
+    public static func isValid(_ id: some StringProtocol) -> Bool {
+        !id.isEmpty && id.utf8.count <= RecordLimits.default.maxIDBytes && hasIDBytesOnly(String(id))
+    }
+
     /// The id of a note or bookmark imported from elsewhere, derived from its source, location and
     /// quote, so that importing the same export twice, or on two machines, makes one record.
     public static func imported(_ kind: RecordKind, sourceKey: String, location: String, quote: String) -> String {

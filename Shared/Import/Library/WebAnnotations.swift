@@ -89,11 +89,7 @@ enum WebAnnotations {
             keyed.sourceKey = "source:" + source
             let margin = "urn:margin:article:"
             let id = source.dropFirst(margin.count)
-            if source.hasPrefix(margin), !id.isEmpty, id.utf8.count <= RecordLimits().maxIDBytes,
-                RecordID.hasIDBytesOnly(String(id))
-            {
-                keyed.articleID = String(id)
-            }
+            if source.hasPrefix(margin), RecordID.isValid(id) { keyed.articleID = String(id) }
         }
         // Bodies: a comment, a bookmark's label, and tags. A body that is a resource elsewhere
         // (`"body": "https://…"`, `{"id": …}` or `{"source": …}` with no value) is kept as its
