@@ -64,7 +64,8 @@ extension LocalStore {
     /// Merges decoded remote states into the store and moves the cursor, all in one transaction.
     @discardableResult
     public func apply(_ records: [DecodedRecord], cursor: String?) throws(StoreError) -> ApplyOutcome {
-        try writeUnsynced { db in try apply(db, records, cursor: cursor, acknowledging: []) }
+        let pulled = PulledRecords(records)
+        return try writeUnsynced { db in try apply(db, pulled, cursor: cursor, acknowledging: []) }
     }
 
     /// Applies a pulled page and clears the outbox entries it acknowledges, in one transaction.
@@ -77,19 +78,41 @@ extension LocalStore {
     public func apply(
         _ records: [DecodedRecord], cursor: String, since: String?, acknowledging pushed: [PendingChange]
     ) throws(StoreError) -> ApplyOutcome {
+        try apply(PulledRecords(records), cursor: cursor, since: since, acknowledging: pushed)
+    }
+
+    /// Applies a pulled page whose records were read where it was decoded (see the one above).
+    @discardableResult
+    func apply(
+        _ records: PulledRecords, cursor: String, since: String?, acknowledging pushed: [PendingChange]
+    ) throws(StoreError) -> ApplyOutcome {
+        try apply(pages: [(records, cursor)], since: since, acknowledging: pushed)[0]
+    }
+
+    /// Applies pulled pages that follow one another, the first from `since`, in one transaction:
+    /// each moves the cursor as if applied alone, and `pushed` is what the first acknowledges.
+    /// Returns an outcome per page; when the stored cursor is not `since`, one stale outcome.
+    ///
+    /// A commit under a first sync's rollback journal waits for the disk three times: pages that
+    /// are ready together share one.
+    func apply(
+        pages: [(records: PulledRecords, cursor: String)], since: String?, acknowledging pushed: [PendingChange]
+    ) throws(StoreError) -> [ApplyOutcome] {
         try writeUnsynced { db in
             let current = try String.fetchOne(db.cachedStatement(sql: "SELECT cursor FROM sync_state WHERE id = 1"))
             guard current == since else {
-                var outcome = try apply(db, [], cursor: nil, acknowledging: pushed)
+                var outcome = try apply(db, PulledRecords([]), cursor: nil, acknowledging: pushed)
                 outcome.stale = true
-                return outcome
+                return [outcome]
             }
-            return try apply(db, records, cursor: cursor, acknowledging: pushed)
+            return try pages.enumerated().map { index, page in
+                try apply(db, page.records, cursor: page.cursor, acknowledging: index == 0 ? pushed : [])
+            }
         }
     }
 
     private func apply(
-        _ db: Database, _ records: [DecodedRecord], cursor: String?, acknowledging pushed: [PendingChange]
+        _ db: Database, _ records: PulledRecords, cursor: String?, acknowledging pushed: [PendingChange]
     ) throws -> ApplyOutcome {
         do {
             var outcome = ApplyOutcome()
@@ -100,17 +123,9 @@ extension LocalStore {
                 try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM unapplied)")) ?? false
             // A first sync queues the search entries of the records it inserts all at once, at its end.
             let queueing = try !Self.isBulkLoading(db)
-            for record in records {
+            // A pulled record the store holds already: merged with what it holds.
+            func merge(_ record: DecodedRecord) throws {
                 let remote = record.state
-                // Most records of a big pull are new here: one insert, no read, no merge.
-                let remoteConflicts = remote.conflicts.count
-                if try Self.insertIfNew(db, remote, bytes: record.bytes, conflicts: remoteConflicts, queueing: queueing)
-                {
-                    outcome.changed += 1
-                    outcome.newConflicts += remoteConflicts
-                    if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
-                    continue
-                }
                 let stored = try Data.fetchOne(
                     db.cachedStatement(sql: "SELECT state FROM records WHERE id = ?"), arguments: [remote.id])
                 let step = try record.mergeStep(over: stored) { data throws(StoreError) in
@@ -127,11 +142,11 @@ extension LocalStore {
                         )
                     }
                     outcome.unchanged += 1
-                    continue
+                    return
                 case .refused(let error):
                     outcome.rejected[remote.id] = "\(error)"
                     try Self.setAside(db, id: remote.id, bytes: record.bytes, reason: "\(error)")
-                    continue
+                    return
                 case .insert:
                     (merged, previous, bytes) = (remote, nil, record.bytes)
                 case .merged(let state, let mergedBytes, let before, _):
@@ -147,6 +162,30 @@ extension LocalStore {
                 try Self.save(db, merged, bytes: bytes, previous: previous, conflicts: conflicts, deferIndex: true)
                 if merged.kind == .article, let previous, previous.string("content") != merged.string("content") {
                     reanchorArticles[merged.id] = merged.string("content") ?? ""
+                }
+            }
+            try records.body.withUnsafeBytes { body in
+                for item in records.items {
+                    // Most records of a big pull are new here: one insert, no read, no merge.
+                    let record: DecodedRecord
+                    switch item {
+                    case .summary(let summary):
+                        if try Self.insertIfNew(db, summary, in: body, queueing: queueing) {
+                            outcome.changed += 1
+                            if let stamp = summary.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+                            continue
+                        }
+                        record = try Self.decodePulled(UnsafeRawBufferPointer(rebasing: body[summary.bytes]))
+                    case .decoded(let decoded, let row):
+                        if try Self.insertIfNew(db, row, bytes: decoded.bytes, queueing: queueing) {
+                            outcome.changed += 1
+                            outcome.newConflicts += row.conflicts
+                            if let stamp = row.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+                            continue
+                        }
+                        record = decoded
+                    }
+                    try merge(record)
                 }
             }
             if let latest {

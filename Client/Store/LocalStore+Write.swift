@@ -75,9 +75,43 @@ extension LocalStore {
     /// Inserts a record this store does not hold yet, as its canonical `bytes`, queueing its
     /// search entry unless `queueing` is false (a first sync queues them all at its end); returns
     /// false (writing nothing) when the store already holds it.
+    static func insertIfNew(_ db: Database, _ row: RecordRow, bytes: [UInt8], queueing: Bool) throws -> Bool {
+        try bytes.withUnsafeBytes { blob in
+            try insertIfNew(db, queueing: queueing) { bind in
+                bind.text(1, row.id)
+                bind.text(2, row.kind.rawValue)
+                bind.text(3, row.articleID)
+                bind.blob(4, blob)
+                bind.int(5, row.isDeleted ? 1 : 0)
+                bind.int(6, Int64(row.conflicts))
+                bind.int(7, row.createdAt)
+                bind.text(8, row.title)
+            }
+        }
+    }
+
+    /// Inserts a record read in place from `body` (see `RecordSummary`: not deleted, no
+    /// conflict), as `insertIfNew` above does.
     static func insertIfNew(
-        _ db: Database, _ state: RecordState, bytes: [UInt8], conflicts: Int, queueing: Bool
+        _ db: Database, _ summary: RecordSummary, in body: UnsafeRawBufferPointer, queueing: Bool
     ) throws -> Bool {
+        try insertIfNew(db, queueing: queueing) { bind in
+            bind.text(1, utf8: UnsafeRawBufferPointer(rebasing: body[summary.id]))
+            bind.text(2, summary.kind.rawValue)
+            if let articleID = summary.articleID {
+                bind.text(3, utf8: UnsafeRawBufferPointer(rebasing: body[articleID]))
+            } else {
+                bind.text(3, nil)
+            }
+            bind.blob(4, UnsafeRawBufferPointer(rebasing: body[summary.bytes]))
+            bind.int(5, 0)
+            bind.int(6, 0)
+            bind.int(7, summary.createdAt)
+            bind.text(8, summary.title)
+        }
+    }
+
+    private static func insertIfNew(_ db: Database, queueing: Bool, _ bind: (ParameterBinder) -> Void) throws -> Bool {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, kind, article_id, state, deleted, conflicts, created_at, title)
@@ -85,27 +119,25 @@ extension LocalStore {
                 ON CONFLICT (id) DO NOTHING
                 """)
         // The hot path of a first sync: bound through the C API, the bytes read in place.
-        let inserted = try bytes.withUnsafeBytes { blob in
-            try insert.insertedRowID(db) { bind in
-                bind.text(1, state.id)
-                bind.text(2, state.kind.rawValue)
-                bind.text(3, state.articleID)
-                bind.blob(4, blob)
-                bind.int(5, state.isDeleted ? 1 : 0)
-                bind.int(6, Int64(conflicts))
-                bind.int(7, state.createdAt)
-                bind.text(8, state.kind == .article ? state.string("title") : nil)
-            }
-        }
-        guard let rowid = inserted else { return false }
+        guard let rowid = try insert.insertedRowID(db, bind) else { return false }
         if queueing { try queueIndex(db, rowid: rowid) }
         return true
     }
 
+    /// Decodes a pulled record's bytes (valid, as they were read once already).
+    static func decodePulled(_ bytes: UnsafeRawBufferPointer) throws(StoreError) -> DecodedRecord {
+        do {
+            return try WireFormat.decodeRecord(bytes, limits: .pulled)
+        } catch {
+            throw StoreError(.corrupt, "a pulled record no longer reads: \(error)")
+        }
+    }
+
     static func rowArguments(_ state: RecordState, bytes: [UInt8]?, conflicts: Int?) -> StatementArguments {
-        [
-            state.id, state.kind.rawValue, state.articleID, Data(bytes ?? WireFormat.bytes(state)), state.isDeleted,
-            conflicts ?? state.conflicts.count, state.createdAt, state.kind == .article ? state.string("title") : nil,
+        let row = RecordRow(state, conflicts: conflicts)
+        return [
+            row.id, row.kind.rawValue, row.articleID, Data(bytes ?? WireFormat.bytes(state)), row.isDeleted,
+            row.conflicts, row.createdAt, row.title,
         ]
     }
 

@@ -3,10 +3,22 @@ import MarginShared
 
 /// The pages of a stream waiting to be stored, and the store's thread that takes them in order.
 final class StoreFeed {
+    /// A page decoded, with its records' rows, or why it could not be had or read.
+    typealias Ready = Result<(SyncEngine.Page, PulledRecords), SyncError>
+
+    /// Pages stored together, held once so that one thread frees them.
+    final class Spent: Sendable {
+        let pages: [Ready]
+        init(_ pages: [Ready]) { self.pages = pages }
+    }
+
+    /// The most pages one transaction stores.
+    static let maxPagesPerCommit = 4
+
     private let store: LocalStore
     private let report: AsyncStream<SyncEngine.StreamEvent>.Continuation
     private let lock = NSLock()
-    private var ready: [Int: Result<(SyncEngine.Page, [DecodedRecord]), SyncError>] = [:]
+    private var ready: [Int: Ready] = [:]
     private var next = 0
     private var since: String?
     private var pushed: [PendingChange]
@@ -27,7 +39,7 @@ final class StoreFeed {
     }
 
     /// Hands over page `index`, decoded (or why not); the store's thread takes it in its turn.
-    func offer(_ index: Int, _ page: Result<(SyncEngine.Page, [DecodedRecord]), SyncError>) {
+    func offer(_ index: Int, _ page: Ready) {
         lock.lock()
         ready[index] = page
         let start = !storing && !stopped && ready[next] != nil
@@ -38,43 +50,71 @@ final class StoreFeed {
 
     /// Stores pages in order while the next one is ready (on the store's thread).
     private func storeReady() {
-        while true {
-            lock.lock()
-            guard !stopped, let page = ready.removeValue(forKey: next) else {
-                storing = false
-                lock.unlock()
-                return
-            }
-            let (index, cursor, acknowledged) = (next, since, pushed)
-            pushed = []
+        while let (index, spent) = storeNext() {
+            // Freeing pages of records costs a good part of what storing them does: a decoding
+            // thread, which waits on the network part of the time, frees them instead. `storeNext`
+            // has returned, so this thread holds no other reference that could free them here.
+            SyncEngine.decodeLanes[index % SyncEngine.decodeLanes.count].submit { spent.release() }
+        }
+    }
+
+    /// Stores the next pages that are ready, up to `maxPagesPerCommit`, in one transaction, and
+    /// reports each; returns the first one's index and the pages, retained for the one who frees
+    /// them. Nil when the next page is not ready or storing stopped.
+    private func storeNext() -> (Int, Unmanaged<Spent>)? {
+        lock.lock()
+        guard !stopped, let first = ready.removeValue(forKey: next) else {
+            storing = false
             lock.unlock()
-            let event: SyncEngine.StreamEvent
+            return nil
+        }
+        var taken = [first]
+        // A failed page ends the run: the pages before it are stored first.
+        while taken.count < Self.maxPagesPerCommit, case .success = taken.last!,
+            let page = ready.removeValue(forKey: next + taken.count)
+        {
+            taken.append(page)
+        }
+        let (index, cursor, acknowledged) = (next, since, pushed)
+        pushed = []
+        lock.unlock()
+        let spent = Spent(taken)
+        var pages: [(page: SyncEngine.Page, records: PulledRecords)] = []
+        var failure: SyncError?
+        for page in spent.pages {
             switch page {
-            case .failure(let error):
-                event = .failed(error)
-            case .success(let (page, records)):
-                do {
-                    let outcome = try store.apply(
-                        records, cursor: page.cursor, since: cursor, acknowledging: acknowledged)
-                    let ids = reportingIDs ? records.map(\.state.id) : []
-                    event = .stored(index, page, count: records.count, outcome, ids: ids)
-                } catch {
-                    event = .failed(error)
-                }
-                // Freeing a page of records is a good part of the time storing it took: the decoding
-                // threads, which wait on the network part of the time, do it instead of this one.
-                SyncEngine.decodeLanes[index % SyncEngine.decodeLanes.count].submit { withExtendedLifetime(records) {} }
+            case .success(let page): pages.append(page)
+            case .failure(let error): failure = error
             }
-            lock.lock()
+        }
+        var events: [SyncEngine.StreamEvent] = []
+        if !pages.isEmpty {
+            do {
+                let outcomes = try store.apply(
+                    pages: pages.map { ($0.records, $0.page.cursor) }, since: cursor, acknowledging: acknowledged)
+                for (offset, outcome) in outcomes.enumerated() {
+                    let (page, records) = pages[offset]
+                    events.append(
+                        .stored(
+                            index + offset, page, count: records.count, outcome, ids: reportingIDs ? records.ids : []))
+                }
+            } catch {
+                events.append(.failed(error))
+            }
+        }
+        if let failure, events.count == pages.count { events.append(.failed(failure)) }
+        lock.lock()
+        for event in events {
             if case .stored(_, let page, _, let outcome, _) = event, !outcome.stale {
                 next += 1
                 since = page.cursor
             } else {
                 stopped = true
             }
-            lock.unlock()
-            report.yield(event)
         }
+        lock.unlock()
+        for event in events { report.yield(event) }
+        return (index, Unmanaged.passRetained(spent))
     }
 
     /// Stops storing after the page being stored, and waits for it.

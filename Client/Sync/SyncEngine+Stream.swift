@@ -13,7 +13,7 @@ extension SyncEngine {
     }
 
     /// How many pages a stream asks for and decodes beyond the one being stored.
-    static let pagesAhead = 2
+    static let pagesAhead = 4
 
     /// Where pulled pages are decoded (a page at a time each) and where they are stored.
     static let decodeLanes = [WorkLane(label: "margin.sync.decode.0"), WorkLane(label: "margin.sync.decode.1")]
@@ -31,7 +31,7 @@ extension SyncEngine {
     /// brought `first` carried, which `first` acknowledges. During a full resync, `seen` gathers
     /// the ids of the records stored and acknowledged.
     func stream(
-        from first: Page, decoded: [DecodedRecord]?, since: String?,
+        from first: Page, decoded: PulledRecords?, since: String?,
         acknowledging pushed: [PendingChange], summary: inout SyncSummary, seen: inout Set<String>?,
         progress: (SyncSummary) -> Void
     ) async throws -> StreamEnd {
@@ -127,7 +127,7 @@ extension SyncEngine {
 
 extension SyncEngine.Page {
     /// The page's records, or why they cannot be read.
-    func recordsResult() -> Result<[DecodedRecord], SyncError> {
+    func recordsResult() -> Result<PulledRecords, SyncError> {
         Result { () throws(SyncError) in try records() }
     }
 }

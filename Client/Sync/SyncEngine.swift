@@ -159,7 +159,7 @@ public struct SyncEngine: Sendable {
             }
             var waiting = false
             // The records of `page`, once decoded.
-            var decoded: [DecodedRecord]?
+            var decoded: PulledRecords?
             while true {
                 // The outbox batch queued after the one in flight, read once for this round.
                 let rest = try self.batch(after: pending, cut: cut).flatMap { $0.0.isEmpty ? nil : $0 }
@@ -198,7 +198,7 @@ public struct SyncEngine: Sendable {
                     (pending, cut) = fitting(try store.pendingChanges(limit: pushBatch))
                     continue exchanges
                 }
-                seenInResync?.formUnion(records.map(\.state.id))
+                seenInResync?.formUnion(records.ids)
                 seenInResync?.formUnion(pending.map(\.id))
                 cursor = page.cursor
                 waiting = outcome.pendingLeft
@@ -224,7 +224,7 @@ public struct SyncEngine: Sendable {
     /// with its records decoded, or nil when there is none: a pull alone goes as a stream.
     private func following(
         _ batch: ([PendingChange], cut: Bool)?, since: String
-    ) async throws -> (Page, [DecodedRecord], [PendingChange], Bool)? {
+    ) async throws -> (Page, PulledRecords, [PendingChange], Bool)? {
         guard let (next, nextCut) = batch else { return nil }
         let page = try await exchange(since: since, push: next)
         return (page, try page.records(), next, nextCut)
@@ -364,10 +364,10 @@ public struct SyncEngine: Sendable {
         /// Retries it took to get the page.
         var retries = 0
 
-        /// The page's records, decoded and checked.
-        func records() throws(SyncError) -> [DecodedRecord] {
+        /// The page's records, decoded and checked, with their rows.
+        func records() throws(SyncError) -> PulledRecords {
             do {
-                return try ChangeEnvelope.decode(body, limits: .pulled).records
+                return try PulledRecords(page: body, limits: .pulled)
             } catch .record(let index, let error) {
                 throw .rejected(status: 200, detail: "the server sent an invalid record (changes[\(index)]): \(error)")
             } catch {

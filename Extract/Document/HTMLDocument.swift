@@ -101,43 +101,7 @@ struct HTMLDocument {
     /// Whether `data` is well-formed UTF-8 (no overlong forms, surrogates or scalars past
     /// U+10FFFF), checked in place: `String(validating:)` made a copy of the whole page to say so.
     static func isValidUTF8(_ data: Data) -> Bool {
-        data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            let count = bytes.count
-            var index = 0
-            while index < count {
-                // Eight ASCII bytes at a time: most of a page.
-                if index + 8 <= count,
-                    raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-                {
-                    index += 8
-                    continue
-                }
-                let lead = bytes[index]
-                if lead < 0x80 {
-                    index += 1
-                    continue
-                }
-                // The lead byte's length and the range its second byte must fall in (RFC 3629).
-                let length: Int
-                var low: UInt8 = 0x80
-                var high: UInt8 = 0xBF
-                switch lead {
-                case 0xC2...0xDF: length = 2
-                case 0xE0: (length, low) = (3, 0xA0)
-                case 0xE1...0xEC, 0xEE...0xEF: length = 3
-                case 0xED: (length, high) = (3, 0x9F)
-                case 0xF0: (length, low) = (4, 0x90)
-                case 0xF1...0xF3: length = 4
-                case 0xF4: (length, high) = (4, 0x8F)
-                default: return false
-                }
-                guard index + length <= count, bytes[index + 1] >= low, bytes[index + 1] <= high else { return false }
-                for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return false }
-                index += length
-            }
-            return true
-        }
+        data.withUnsafeBytes { UTF8Check.isValid($0.bindMemory(to: UInt8.self)) }
     }
 
     /// The charset a `<meta>` in the first 4 KB declares, lowercased.

@@ -4,6 +4,8 @@
 public struct ChangeEnvelope: Sendable {
     /// The records of `changes`, in order.
     public var records: [DecodedRecord] = []
+    /// The records of `changes` as `inPlace` reads them, in order (else empty).
+    public var pageRecords: [PageRecord] = []
     /// The other top-level members, in document order.
     public var members: [(String, JSONValue)] = []
 
@@ -11,6 +13,14 @@ public struct ChangeEnvelope: Sendable {
     public subscript(_ key: String) -> JSONValue? {
         members.first { $0.0 == key }?.1
     }
+}
+
+/// One record of a change page, as a client reads it to store it.
+public enum PageRecord: Sendable {
+    /// Read in place: what inserting it needs (see `RecordSummary`).
+    case summary(RecordSummary)
+    /// Decoded in full.
+    case decoded(DecodedRecord)
 }
 
 /// Why a sync body was refused.
@@ -46,6 +56,15 @@ extension ChangeEnvelope {
         try decode(bytes, limits: limits, maxRecords: maxRecords, records: true)
     }
 
+    /// Reads a body as `decode` does, giving its records as `pageRecords`: each in the simple
+    /// canonical form is summarized in place rather than decoded (`RecordSummary`), the others
+    /// decoded in full. A client inserting a page into an empty store needs no more.
+    public static func inPlace<Bytes: Collection<UInt8>>(
+        _ bytes: Bytes, limits: RecordLimits = .default
+    ) throws(EnvelopeError) -> ChangeEnvelope {
+        try decode(bytes, limits: limits, maxRecords: .max, records: true, inPlace: true)
+    }
+
     /// Reads a body's plain members only; its records are passed over by their brackets, neither
     /// decoded nor checked (`records` stays empty). A client learns a page's cursor this way, to
     /// ask for the next page while it decodes this one.
@@ -60,14 +79,19 @@ extension ChangeEnvelope {
     }
 
     private static func decode<Bytes: Collection<UInt8>>(
-        _ bytes: Bytes, limits: RecordLimits, maxRecords: Int, records: Bool, leading: Set<String> = []
+        _ bytes: Bytes, limits: RecordLimits, maxRecords: Int, records: Bool, leading: Set<String> = [],
+        inPlace: Bool = false
     ) throws(EnvelopeError) -> ChangeEnvelope {
         let decoded = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(EnvelopeError) in
-                try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading)
+                try decode(
+                    buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading,
+                    inPlace: inPlace)
             }
         }
         if let decoded { return try decoded.get() }
+        // Summaries point into the buffer read: only a contiguous body can have them.
+        precondition(!inPlace, "a body read in place is contiguous")
         return try Array(bytes).withUnsafeBufferPointer { buffer throws(EnvelopeError) in
             try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading)
         }
@@ -75,7 +99,7 @@ extension ChangeEnvelope {
 
     static func decode(
         buffer: UnsafeBufferPointer<UInt8>, limits: RecordLimits, maxRecords: Int, records: Bool = true,
-        leading: Set<String> = []
+        leading: Set<String> = [], inPlace: Bool = false
     ) throws(EnvelopeError) -> ChangeEnvelope {
         var envelope = ChangeEnvelope()
         var scanner = JSONScanner(bytes: buffer)
@@ -120,6 +144,8 @@ extension ChangeEnvelope {
                     // The replica ids of a page's records, shared from one record to the next: most
                     // records of a page were written by the same few machines.
                     var replicas = ReplicaTable()
+                    var summaries =
+                        inPlace ? RecordSummaryReader(scanner: scanner, limits: limits, replicas: replicas) : nil
                     repeat {
                         count += 1
                         if count > maxRecords || invalid != nil {
@@ -128,6 +154,14 @@ extension ChangeEnvelope {
                         }
                         _ = try scanner.peek()
                         let start = scanner.index
+                        if summaries != nil {
+                            summaries!.scanner.index = start
+                            if let summary = summaries!.read() {
+                                scanner.index = summaries!.scanner.index
+                                envelope.pageRecords.append(.summary(summary))
+                                continue
+                            }
+                        }
                         scanner.canonical = true
                         // Handed over, not shared, so that the decoder adds to it without a copy;
                         // past a few hundred ids it starts again, so that it stays small.
@@ -151,8 +185,12 @@ extension ChangeEnvelope {
                         scanner = decoder.scanner
                         replicas = decoder.replicas
                         let bytes = UnsafeBufferPointer(rebasing: buffer[start..<scanner.index])
-                        envelope.records.append(
-                            DecodedRecord(state: state, received: bytes, canonical: scanner.canonical))
+                        let record = DecodedRecord(state: state, received: bytes, canonical: scanner.canonical)
+                        if inPlace {
+                            envelope.pageRecords.append(.decoded(record))
+                        } else {
+                            envelope.records.append(record)
+                        }
                     } while try scanner.nextItem()
                 } while try scanner.nextMember()
             }

@@ -30,6 +30,16 @@ public struct RecordLimits: Sendable, Hashable {
         return overflow ? .max : product
     }
 
+    /// Bytes of UTF-8 one value of `field` may hold in a record of `kind` (an anchor's three texts
+    /// together).
+    public func maxValueBytes(_ kind: RecordKind, _ field: String) -> Int {
+        switch (kind, field) {
+        case (.article, "content"): maxContentBytes
+        case (.note, "body"): maxNoteBodyBytes
+        default: maxStringBytes
+        }
+    }
+
     /// The defaults of DESIGN.md.
     public static let `default` = RecordLimits()
 

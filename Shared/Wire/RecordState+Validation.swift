@@ -27,12 +27,7 @@ extension RecordState {
             guard let field = kind.field(name) else {
                 throw RecordError(.unknownField, field: "fields.\(name)", "a \(kind.rawValue) has no field '\(name)'")
             }
-            let maxBytes =
-                switch (kind, name) {
-                case (.article, "content"): limits.maxContentBytes
-                case (.note, "body"): limits.maxNoteBodyBytes
-                default: limits.maxStringBytes
-                }
+            let maxBytes = limits.maxValueBytes(kind, name)
             for (index, write) in writes.enumerated() {
                 guard write.value.type == field.type else {
                     throw RecordError(

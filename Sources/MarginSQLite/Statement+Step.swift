@@ -17,6 +17,11 @@ public struct ParameterBinder {
         }
     }
 
+    /// Binds UTF-8 text without copying it: `utf8` must stay valid until the statement has run.
+    public func text(_ index: Int32, utf8: UnsafeRawBufferPointer) {
+        sqlite3_bind_text(handle, index, utf8.baseAddress, Int32(utf8.count), nil)
+    }
+
     /// Binds an integer.
     public func int(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(handle, index, value)
