@@ -82,10 +82,9 @@ extension LocalStore {
         let bulkLoaded = try isBulkLoading(db)
         for sql in secondaryIndexes { try db.execute(sql: sql) }
         if bulkLoaded {
-            // One pass here instead of a backlog row written beside every pulled record
-            // (re-queueing a record edited here meanwhile only indexes it again). After the
-            // indexes, SQLite reads the rowids from records_by_kind, not from the whole table.
-            try db.execute(sql: "INSERT OR IGNORE INTO search_backlog (rowid) SELECT rowid FROM records")
+            // One range of rowids instead of a backlog row beside every pulled record (a record
+            // edited here meanwhile, and queued, is only indexed again).
+            try queueAllForSearch(db)
         }
     }
 

@@ -206,60 +206,6 @@ extension LocalStore {
         }
     }
 
-    /// How many records wait for their search entry.
-    public func searchBacklog() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM search_backlog") ?? 0 }
-    }
-
-    /// Writes the search entries that bulk applies queued; returns how many records it indexed.
-    /// `progress` hears how many are done, of how many, after each batch.
-    ///
-    /// In transactions of `indexBatch` records: the backlog after a first sync can be every
-    /// record, and one transaction for all of it would keep every other writer out until it ends
-    /// (a minute for a million notes, against their 3 s busy timeout).
-    @discardableResult
-    public func indexBacklog(progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws(StoreError) -> Int {
-        try indexBacklog(batch: Self.indexBatch, progress: progress)
-    }
-
-    @discardableResult
-    func indexBacklog(batch: Int, progress: (Int, Int) -> Void = { _, _ in }) throws(StoreError) -> Int {
-        let total = try searchBacklog()
-        guard total > 0 else { return 0 }
-        var count = 0
-        while true {
-            let indexed = try write { db in
-                let rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT b.rowid AS rowid, r.id AS id, r.state AS state FROM search_backlog b
-                            LEFT JOIN records r ON r.rowid = b.rowid ORDER BY b.rowid LIMIT ?
-                            """), arguments: [batch])
-                for row in rows {
-                    let rowid: Int64 = row["rowid"]
-                    guard let data = row["state"] as Data? else {
-                        try db.execute(sql: "DELETE FROM search WHERE rowid = ?", arguments: [rowid])
-                        continue
-                    }
-                    let state = try Self.decodeStored(data, id: row["id"])
-                    try Self.index(
-                        db, rowid: rowid, id: state.id, text: state.isDeleted ? nil : state.searchText, replacing: true
-                    )
-                }
-                if let last = rows.last?["rowid"] as Int64? {
-                    try db.execute(sql: "DELETE FROM search_backlog WHERE rowid <= ?", arguments: [last])
-                }
-                return rows.count
-            }
-            count += indexed
-            progress(min(count, total), max(total, count))
-            if indexed < batch { return count }
-        }
-    }
-
-    /// Records indexed per transaction by `indexBacklog`.
-    static let indexBatch = 5_000
-
     /// Every live record with at least one conflicting field.
     public func conflictedRecords() throws(StoreError) -> [RecordState] {
         try read { db in
@@ -291,7 +237,7 @@ extension LocalStore {
                     db, sql: "SELECT coalesce(sum(conflicts), 0) FROM records WHERE deleted = 0") ?? 0,
                 orphaned: try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE orphaned = 1 AND deleted = 0")
                     ?? 0,
-                searchBacklog: try Int.fetchOne(db, sql: "SELECT count(*) FROM search_backlog") ?? 0,
+                searchBacklog: try Self.searchBacklog(db),
                 server: sync?["server"], user: sync?["user"], lastSync: sync?["last_sync"],
                 lastError: sync?["last_error"])
         }

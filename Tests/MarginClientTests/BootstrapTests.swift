@@ -138,4 +138,24 @@ struct BootstrapTests {
             #expect(try store.searchBacklog() == 0)
         }
     }
+
+    @Test func aFirstSyncQueuesItsRecordsForSearchAsOneRange() throws {
+        let home = temporaryHome()
+        let store = try LocalStore(home: home)
+        #expect(try store.beginBootstrap())
+        try store.apply((1...5).map { try Self.note("n-\($0)", body: "potash \($0)") }, cursor: "e.1")
+        try store.endBootstrap()
+        #expect(try store.searchBacklog() == 5)
+        // Queued by a row as well (an edit): counted and indexed once. A record after the range too.
+        try store.update("n-2", [.set("body", .string("potash edited"))])
+        try store.apply([try Self.note("n-6", body: "potash 6")], cursor: "e.2")
+        #expect(try store.searchBacklog() == 6)
+        var heard: [[Int]] = []
+        #expect(try store.indexBacklog(batch: 2) { heard.append([$0, $1]) } == 6)
+        #expect(heard == [[2, 6], [4, 6], [5, 6], [6, 6]], "the range in batches, then the queued rows")
+        #expect(try store.searchBacklog() == 0)
+        #expect(try store.search("potash").count == 6)
+        #expect(try store.search("edited").map(\.record.id) == ["n-2"])
+        #expect(try LocalStore(home: home).searchBacklog() == 0, "nothing is queued again")
+    }
 }
