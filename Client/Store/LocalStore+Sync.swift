@@ -263,7 +263,7 @@ extension LocalStore {
         var changes: [PendingChange] = []
         // Read in place from the cursor: each state is copied once, into its change.
         while let row = try rows.next() {
-            let json = try row.withUnsafeData(atIndex: 1) { data in data.map { [UInt8]($0) } ?? [] }
+            let json = try row.withUnsafeData(atIndex: 1) { $0?.withUnsafeBytes { [UInt8]($0) } ?? [] }
             changes.append(PendingChange(id: row[0], version: row[2], json: json, position: row[3]))
         }
         return changes

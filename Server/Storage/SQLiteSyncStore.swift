@@ -346,11 +346,12 @@ public final class SQLiteSyncStore: SyncStore {
             sql: "SELECT id, state, seq FROM records WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?")
         let rows = try Row.fetchCursor(statement, arguments: [userID, after, limit + 1])
         var builder = PageBuilder(after: after, limit: limit, maxBytes: maxBytes, skip: skip)
-        // Each state is copied once, from SQLite's row into its array.
+        // Each state is copied once, from SQLite's row into its array, by its buffer: an array made
+        // from `Data` itself walks it byte by byte.
         while let row = try rows.next(),
             builder.take(
-                id: row["id"], state: try row.withUnsafeData(atIndex: 1) { [UInt8]($0 ?? Data()) }, sequence: row["seq"]
-            )
+                id: row["id"], state: try row.withUnsafeData(atIndex: 1) { $0?.withUnsafeBytes { [UInt8]($0) } ?? [] },
+                sequence: row["seq"])
         {}
         return builder.page(latest: latest, epoch: epoch)
     }
