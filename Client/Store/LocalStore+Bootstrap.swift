@@ -21,7 +21,9 @@ extension LocalStore {
     /// leaves WAL for a rollback journal: a write-ahead log writes every new page twice (into the
     /// log, then into the file), while a rollback journal keeps only the few pages a commit changes
     /// in place, and the appended ones go straight into the file. Each page still commits on its
-    /// own, so a crash loses at most the page in flight. Reads and edits stay correct meanwhile
+    /// own, so a crash loses at most the page in flight. The journal is truncated at each commit,
+    /// not deleted: creating and deleting it for each of 100 commits of 1,000 rows made such a load
+    /// ≈ 15% slower in `sqlite3` alone. Reads and edits stay correct meanwhile
     /// (only slower); another process that opens the store puts it back in WAL, as every open does,
     /// and this connection follows. `endBootstrap`, or the next open after a crash, builds the
     /// indexes again, queues the search entries and returns to WAL.
@@ -47,7 +49,7 @@ extension LocalStore {
                 try db.execute(sql: "PRAGMA busy_timeout = 0")
                 defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
                 do {
-                    try db.execute(sql: "PRAGMA journal_mode = DELETE")
+                    try db.execute(sql: "PRAGMA journal_mode = TRUNCATE")
                 } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
                     return
                 }
@@ -69,7 +71,7 @@ extension LocalStore {
         try mapped { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") } }
     }
 
-    /// The store's journal mode: `wal`, or `delete` during a first sync.
+    /// The store's journal mode: `wal`, or `truncate` during a first sync.
     func journalMode() throws(StoreError) -> String {
         try mapped {
             try pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }

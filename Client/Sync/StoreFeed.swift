@@ -88,6 +88,7 @@ final class StoreFeed {
             }
         }
         var events: [SyncEngine.StreamEvent] = []
+        var stored = pages.isEmpty
         if !pages.isEmpty {
             do {
                 let outcomes = try store.apply(
@@ -98,11 +99,13 @@ final class StoreFeed {
                         .stored(
                             index + offset, page, count: records.count, outcome, ids: reportingIDs ? records.ids : []))
                 }
+                stored = outcomes.count == pages.count
             } catch {
                 events.append(.failed(error))
             }
         }
-        if let failure, events.count == pages.count { events.append(.failed(failure)) }
+        // The page that could not be had is reported once those before it are stored.
+        if let failure, stored { events.append(.failed(failure)) }
         lock.lock()
         for event in events {
             if case .stored(_, let page, _, let outcome, _) = event, !outcome.stale {

@@ -63,7 +63,7 @@ struct BootstrapTests {
         let store = try LocalStore(home: home)
         #expect(try store.journalMode() == "wal")
         #expect(try store.beginBootstrap())
-        #expect(try store.journalMode() == "delete")
+        #expect(try store.journalMode() == "truncate")
         try store.apply([RecordState(id: "n-1", kind: .note, articleID: "a-1")], cursor: "e.1")
         try store.endBootstrap()
         #expect(try store.journalMode() == "wal")
