@@ -103,6 +103,11 @@ struct RecordSummaryReader {
         guard scanner.canonical, sawFields, sawContext, version == Int64(RecordState.formatVersion), let id,
             let kind, kind.hasArticleID == (articleID != nil), tags == 0 || kind.hasTags
         else { throw NotSimple() }
+        // The decoder's bounds on counts, which the usual limits leave far above these records.
+        let ceiling = limits.vectorEntriesCeiling
+        guard context.count <= ceiling, dots.isEmpty || ceiling >= 1, dots.count <= limits.maxWritesPerRecord else {
+            throw NotSimple()
+        }
         for field in fields {
             let name = RecordKind.knownFields[field.known].name
             guard kind.field(name) != nil, field.bytes <= limits.maxValueBytes(kind, name) else { throw NotSimple() }

@@ -140,11 +140,13 @@ import Testing
         tight.maxTags = 1
         tight.maxTagBytes = 3
         tight.maxIDBytes = 4
+        var noReplicas = RecordLimits.default
+        noReplicas.maxVectorEntries = 0
         let interesting =
             Array("\"\\{}[],:-0123456789eE. tfnulvr".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xED, 0xF4, 0xFF]
         var readInPlace = 0
         for round in 0..<10_000 {
-            let limits = round % 3 == 0 ? tight : round % 3 == 1 ? .pulled : .default
+            let limits = [tight, noReplicas, .pulled, .default][round % 4]
             var bytes = WireFormat.bytes(generator.state())
             for _ in 0..<Int.random(in: 1...2, using: &generator.rng) where !bytes.isEmpty {
                 let at = Int.random(in: 0..<bytes.count, using: &generator.rng)
