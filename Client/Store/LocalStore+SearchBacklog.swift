@@ -15,14 +15,17 @@ extension LocalStore {
         guard let range = try bulkBacklog(db) else {
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM search_backlog") ?? 0
         }
-        // Records queued in both ways count once.
-        let inRange = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM records WHERE rowid > ? AND rowid <= ?",
+        // Records queued in both ways count once. The range is counted as all records but those
+        // outside it: SQLite counts a whole table through its smallest index, while a count over a
+        // range of rowids reads the table itself (0.7 s for a million notes, against 0.02 s).
+        let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM records") ?? 0
+        let outside = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM records WHERE rowid <= ? OR rowid > ?",
             arguments: [range.after, range.through])
         let queued = try Int.fetchOne(
             db, sql: "SELECT count(*) FROM search_backlog WHERE rowid <= ? OR rowid > ?",
             arguments: [range.after, range.through])
-        return (inRange ?? 0) + (queued ?? 0)
+        return all - (outside ?? 0) + (queued ?? 0)
     }
 
     /// Queues every record the store holds for its search entry, as one range.

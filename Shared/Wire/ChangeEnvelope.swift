@@ -57,8 +57,9 @@ extension ChangeEnvelope {
     }
 
     /// Reads a body as `decode` does, giving its records as `pageRecords`: each in the simple
-    /// canonical form is summarized in place rather than decoded (`RecordSummary`), the others
-    /// decoded in full. A client inserting a page into an empty store needs no more.
+    /// canonical form is summarized in place rather than decoded (`RecordSummary`, whose ranges
+    /// count bytes from the body's first), the others decoded in full. A client inserting a page
+    /// into an empty store needs no more.
     public static func inPlace<Bytes: Collection<UInt8>>(
         _ bytes: Bytes, limits: RecordLimits = .default
     ) throws(EnvelopeError) -> ChangeEnvelope {
@@ -90,10 +91,11 @@ extension ChangeEnvelope {
             }
         }
         if let decoded { return try decoded.get() }
-        // Summaries point into the buffer read: only a contiguous body can have them.
-        precondition(!inPlace, "a body read in place is contiguous")
+        // A copy holds the bytes in the same order: a summary's ranges still count from the first.
         return try Array(bytes).withUnsafeBufferPointer { buffer throws(EnvelopeError) in
-            try decode(buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading)
+            try decode(
+                buffer: buffer, limits: limits, maxRecords: maxRecords, records: records, leading: leading,
+                inPlace: inPlace)
         }
     }
 
@@ -144,8 +146,8 @@ extension ChangeEnvelope {
                     // The replica ids of a page's records, shared from one record to the next: most
                     // records of a page were written by the same few machines.
                     var replicas = ReplicaTable()
-                    var summaries =
-                        inPlace ? RecordSummaryReader(scanner: scanner, limits: limits, replicas: replicas) : nil
+                    // Its buffers serve every record of the body.
+                    var summaries = RecordSummaryReader(scanner: scanner, limits: limits)
                     repeat {
                         count += 1
                         if count > maxRecords || invalid != nil {
@@ -154,13 +156,10 @@ extension ChangeEnvelope {
                         }
                         _ = try scanner.peek()
                         let start = scanner.index
-                        if summaries != nil {
-                            summaries!.scanner.index = start
-                            if let summary = summaries!.read() {
-                                scanner.index = summaries!.scanner.index
-                                envelope.pageRecords.append(.summary(summary))
-                                continue
-                            }
+                        if inPlace, let summary = summaries.read(at: start) {
+                            scanner.index = summaries.scanner.index
+                            envelope.pageRecords.append(.summary(summary))
+                            continue
                         }
                         scanner.canonical = true
                         // Handed over, not shared, so that the decoder adds to it without a copy;

@@ -8,11 +8,11 @@ import Foundation
 /// no conflict and is not deleted. Any other record, and any the full decoder would refuse or
 /// encode afresh, is left to the full decoder.
 public struct RecordSummary: Sendable, Equatable {
-    /// Where the record's bytes lie in the body read.
+    /// Where the record's bytes lie in the body read, counted from its first byte.
     public let bytes: Range<Int>
     /// Where its id's bytes lie in the body (letters, digits and '-' only).
     public let id: Range<Int>
-    /// Where its article id's bytes lie, for a note or bookmark.
+    /// Where its article id's bytes lie in the body, for a note or bookmark.
     public let articleID: Range<Int>?
     /// Its kind.
     public let kind: RecordKind
@@ -32,7 +32,8 @@ public struct RecordSummary: Sendable, Equatable {
 /// the two). Its buffers serve every record of a body.
 struct RecordSummaryReader {
     var scanner: JSONScanner
-    var replicas: ReplicaTable
+    /// The replica ids met so far, shared from one record to the next.
+    private var replicas = ReplicaTable()
     private let limits: RecordLimits
     /// The dots of the writes read, checked against the version vector once it is read (it comes last).
     private var dots: [(replica: ReplicaID, counter: UInt64)] = []
@@ -47,15 +48,17 @@ struct RecordSummaryReader {
 
     private struct NotSimple: Error {}
 
-    init(scanner: JSONScanner, limits: RecordLimits, replicas: ReplicaTable) {
+    init(scanner: JSONScanner, limits: RecordLimits) {
         self.scanner = scanner
         self.limits = limits
-        self.replicas = replicas
     }
 
-    /// The summary of the record at the scanner's position, or nil (the position then undefined)
-    /// when it is not in the simple canonical form or is invalid.
-    mutating func read() -> RecordSummary? {
+    /// The summary of the record at `start`, or nil (the scanner's position then undefined) when it
+    /// is not in the simple canonical form or is invalid.
+    mutating func read(at start: Int) -> RecordSummary? {
+        scanner.index = start
+        // Past a few hundred replica ids the table starts again, as the full decoder's does.
+        if replicas.count > ChangeEnvelope.sharedReplicas { replicas = ReplicaTable() }
         do { return try summary() } catch { return nil }
     }
 

@@ -120,6 +120,14 @@ import Testing
                 #expect(Self.isSimple(state), "read in place: \(String(decoding: bytes, as: UTF8.self))")
                 let body = Array("{\"changes\":[".utf8) + bytes
                 try Self.expectAgrees(summary, in: body, limits: .default)
+                // Bytes without contiguous storage are read from a copy: the ranges are the same.
+                let whole = body + Array("],\"cursor\":\"c\"}".utf8)
+                guard case .summary(let again) = try ChangeEnvelope.inPlace(AnyCollection(whole)).pageRecords[0]
+                else {
+                    Issue.record("read in place from contiguous bytes only")
+                    break
+                }
+                #expect(again == summary)
             case .decoded(let record):
                 decoded += 1
                 #expect(!Self.isSimple(state), "left to the decoder: \(String(decoding: bytes, as: UTF8.self))")
