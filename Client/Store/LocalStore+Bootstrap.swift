@@ -23,7 +23,7 @@ extension LocalStore {
     /// in place, and the appended ones go straight into the file. Each page still commits on its
     /// own, so a crash loses at most the page in flight. The journal is truncated at each commit,
     /// not deleted: creating and deleting it for each of 100 commits of 1,000 rows made such a load
-    /// ≈ 15% slower in `sqlite3` alone. Reads and edits stay correct meanwhile
+    /// ≈ 15% slower (SQLite alone, through Python's sqlite3 module). Reads and edits stay correct meanwhile
     /// (only slower); another process that opens the store puts it back in WAL, as every open does,
     /// and this connection follows. `endBootstrap`, or the next open after a crash, builds the
     /// indexes again, queues the search entries and returns to WAL.

@@ -123,6 +123,10 @@ extension LocalStore {
                 try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM unapplied)")) ?? false
             // A first sync queues the search entries of the records it inserts all at once, at its end.
             let queueing = try !Self.isBulkLoading(db)
+            // The store's clock observes the latest stamp of what the page changed.
+            func observe(_ stamp: Timestamp?) {
+                if let stamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+            }
             // A pulled record the store holds already: merged with what it holds.
             func merge(_ record: DecodedRecord) throws {
                 let remote = record.state
@@ -158,7 +162,7 @@ extension LocalStore {
                 outcome.changed += 1
                 let conflicts = merged.conflicts.count
                 outcome.newConflicts += max(0, conflicts - (previous?.conflicts.count ?? 0))
-                if let stamp = remote.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+                observe(remote.latestStamp)
                 try Self.save(db, merged, bytes: bytes, previous: previous, conflicts: conflicts, deferIndex: true)
                 if merged.kind == .article, let previous, previous.string("content") != merged.string("content") {
                     reanchorArticles[merged.id] = merged.string("content") ?? ""
@@ -172,7 +176,7 @@ extension LocalStore {
                     case .summary(let summary):
                         if try Self.insertIfNew(db, summary, in: body, queueing: queueing) {
                             outcome.changed += 1
-                            if let stamp = summary.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+                            observe(summary.latestStamp)
                             continue
                         }
                         record = try Self.decodePulled(UnsafeRawBufferPointer(rebasing: body[summary.bytes]))
@@ -180,7 +184,7 @@ extension LocalStore {
                         if try Self.insertIfNew(db, row, bytes: decoded.bytes, queueing: queueing) {
                             outcome.changed += 1
                             outcome.newConflicts += row.conflicts
-                            if let stamp = row.latestStamp, latest.map({ stamp > $0 }) ?? true { latest = stamp }
+                            observe(row.latestStamp)
                             continue
                         }
                         record = decoded

@@ -32,7 +32,7 @@ public struct RecordLimits: Sendable, Hashable {
 
     /// Bytes of UTF-8 one value of `field` may hold in a record of `kind` (an anchor's three texts
     /// together).
-    public func maxValueBytes(_ kind: RecordKind, _ field: String) -> Int {
+    func maxValueBytes(_ kind: RecordKind, _ field: String) -> Int {
         switch (kind, field) {
         case (.article, "content"): maxContentBytes
         case (.note, "body"): maxNoteBodyBytes
